@@ -1,0 +1,197 @@
+/**
+ * API-key login, three ways (`auth token`, `auth set-key`, `auth login --with-api-key`), one
+ * path: check the key's prefix, validate it against the platform by listing its projects, pick a
+ * project, then save the profile. A key that fails any step is never stored.
+ */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { Brand } from "./Brand.js"
+import { ConfigStore } from "./ConfigStore.js"
+import * as Credentials from "./Credentials.js"
+import { InvalidInput, UsageError } from "./Errors.js"
+import { PlatformApi, type Project } from "./PlatformApi.js"
+import * as Profiles from "./Profiles.js"
+import { Prompt } from "./Prompt.js"
+import * as Settings from "./Settings.js"
+import { Tty } from "./Tty.js"
+
+/** Refuse a key without the brand's prefix before it travels anywhere. */
+export const checkPrefix = Effect.fn("ApiKeyLogin.checkPrefix")(function*(key: Redacted.Redacted) {
+  const brand = yield* Brand
+  const value = Redacted.value(key)
+  if (!value.startsWith(brand.keyPrefix) || value.length <= brand.keyPrefix.length) {
+    return yield* new InvalidInput({ reason: `that is not a ${brand.name} API key: keys start with ${brand.keyPrefix}` })
+  }
+  if (/\s/.test(value)) return yield* new InvalidInput({ reason: "an API key cannot contain white space" })
+})
+
+/** `--project X` matches a project id exactly, else a name ignoring case. */
+export const matchProject = (projects: ReadonlyArray<Project>, wanted: string): Option.Option<Project> =>
+  Option.orElse(
+    Option.fromNullable(projects.find((p) => p.id === wanted)),
+    () => Option.fromNullable(projects.find((p) => p.name.toLowerCase() === wanted.toLowerCase()))
+  )
+
+/** Where a new profile goes: the current environment, at `<PREFIX>API_URL` when set. */
+const target = Effect.gen(function*() {
+  const brand = yield* Brand
+  const env = yield* Settings.read
+  const config = yield* (yield* ConfigStore).read
+  const environment = config.currentEnvironment
+  const apiUrl = Option.getOrElse(env.apiUrl, () => Credentials.environmentApiUrl(brand, config, environment))
+  return { environment, apiUrl, config }
+})
+
+/** Ask the platform who the key belongs to and what it can see. Fails with `CredentialRejected` for a bad key. */
+const validate = Effect.fn("ApiKeyLogin.validate")(function*(apiUrl: string, key: Redacted.Redacted) {
+  yield* checkPrefix(key)
+  const api = yield* PlatformApi
+  const credential = { apiUrl, token: key }
+  const [me, projects, teams] = yield* Effect.all(
+    [api.me(credential), api.projects(credential), api.teams(credential)],
+    { concurrency: "unbounded" }
+  )
+  return { me, projects, teams }
+})
+
+type Choose = "first" | "prompt"
+
+const pickProject = Effect.fn("ApiKeyLogin.pickProject")(function*(
+  projects: ReadonlyArray<Project>,
+  wanted: Option.Option<string>,
+  how: Choose
+) {
+  if (Option.isSome(wanted)) {
+    const found = matchProject(projects, wanted.value)
+    if (Option.isNone(found)) {
+      const known = projects.map((p) => p.id).join(", ") || "none"
+      return yield* new InvalidInput({ reason: `no project ${wanted.value} among the key's projects (${known})` })
+    }
+    return found
+  }
+  if (projects.length <= 1 || how === "first") return Option.fromNullable(projects[0])
+  const prompt = yield* Prompt
+  return Option.some(
+    yield* prompt.select("Project", projects.map((p) => ({ title: p.name, value: p, description: p.id })))
+  )
+})
+
+export interface LoginResult {
+  readonly profile: string
+  readonly created: boolean
+  readonly current: boolean
+  readonly user: Profiles.ProfileView["user"]
+  readonly team: Profiles.ProfileView["team"]
+  readonly project: Profiles.ProfileView["project"]
+  readonly apiUrl: string
+  readonly maskedKey: string
+}
+
+const save = Effect.fn("ApiKeyLogin.save")(function*(input: {
+  readonly key: Redacted.Redacted
+  readonly name: Option.Option<string>
+  readonly project: Option.Option<string>
+  readonly choose: Choose
+  readonly makeCurrent: boolean
+}) {
+  const where = yield* target
+  const { me, projects, teams } = yield* validate(where.apiUrl, input.key)
+  const project = yield* pickProject(projects, input.project, input.choose)
+  const team = project.pipe(Option.flatMap((p) => Option.fromNullable(teams.find((t) => t.id === p.teamId))))
+  const name = Option.getOrElse(input.name, () => Profiles.apiKeyProfileName(me.user, input.key))
+  const saved = yield* Profiles.saveApiKey({
+    name,
+    environment: where.environment,
+    apiUrl: where.apiUrl,
+    key: input.key,
+    user: me.user,
+    team: Option.orElse(team, () => teams.length === 1 ? Option.some(teams[0]!) : Option.none()),
+    project,
+    makeCurrent: input.makeCurrent
+  })
+  const viewed = Profiles.view(
+    { ...where.config, currentProfile: input.makeCurrent ? name : where.config.currentProfile },
+    name,
+    saved.profile
+  )
+  return {
+    profile: name,
+    created: saved.created,
+    current: viewed.current,
+    user: viewed.user,
+    team: viewed.team,
+    project: viewed.project,
+    apiUrl: where.apiUrl,
+    maskedKey: viewed.maskedKey ?? ""
+  } satisfies LoginResult
+})
+
+/** `auth token [--api-key KEY] [--project ID]`: a new current profile from an API key. */
+export const token = Effect.fn("ApiKeyLogin.token")(function*(input: {
+  readonly apiKey: Option.Option<Redacted.Redacted>
+  readonly project: Option.Option<string>
+  readonly profile: Option.Option<string>
+  readonly interactive: boolean
+}) {
+  const brand = yield* Brand
+  if (!input.interactive) {
+    const missing = [Option.isNone(input.apiKey) && "--api-key", Option.isNone(input.project) && "--project"].filter(Boolean)
+    if (missing.length > 0) {
+      return yield* new UsageError({
+        reason: `\`${brand.name} auth token\` cannot prompt here: pass ${missing.join(" and ")}`
+      })
+    }
+  }
+  const key = Option.isSome(input.apiKey) ? input.apiKey.value : yield* (yield* Prompt).secret("API key")
+  return yield* save({ key, name: input.profile, project: input.project, choose: "prompt", makeCurrent: true })
+})
+
+/** `auth set-key KEY`: store a key in the named or current profile (a new one if there is none); the first project is selected. */
+export const setKey = Effect.fn("ApiKeyLogin.setKey")(function*(input: {
+  readonly key: Redacted.Redacted
+  readonly profile: Option.Option<string>
+  readonly project: Option.Option<string>
+}) {
+  yield* checkPrefix(input.key)
+  const config = yield* (yield* ConfigStore).read
+  const current = config.currentProfile !== null && config.profiles[config.currentProfile]?.environment === config.currentEnvironment
+    ? Option.some(config.currentProfile)
+    : Option.none<string>()
+  return yield* save({
+    key: input.key,
+    name: Option.orElse(input.profile, () => current),
+    project: input.project,
+    choose: "first",
+    makeCurrent: true
+  })
+})
+
+/** `auth login --with-api-key`: the key from standard input (or a masked prompt on a terminal). */
+export const withApiKey = Effect.fn("ApiKeyLogin.withApiKey")(function*(input: {
+  readonly profile: Option.Option<string>
+  readonly project: Option.Option<string>
+  readonly noSwitch: boolean
+  readonly interactive: boolean
+}) {
+  const tty = yield* Tty
+  const key = tty.stdinIsTTY
+    ? input.interactive
+      ? yield* (yield* Prompt).secret("API key")
+      : yield* new UsageError({ reason: "--with-api-key reads the key from standard input; pipe it in" })
+    : yield* tty.readStdin.pipe(
+      Effect.map((text) => text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0)),
+      Effect.flatMap((line) =>
+        line === undefined
+          ? new UsageError({ reason: "no API key on standard input" })
+          : Effect.succeed(Redacted.make(line))
+      )
+    )
+  return yield* save({
+    key,
+    name: input.profile,
+    project: input.project,
+    choose: "first",
+    makeCurrent: !input.noSwitch
+  })
+})

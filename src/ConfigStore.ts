@@ -1,0 +1,197 @@
+/**
+ * The profiles file: environments, profiles and which of them are current. Profiles hold no
+ * secrets, only where their secrets are (see `SecretStore`).
+ *
+ * The file layer decodes and validates the file on every read, writes atomically, runs every
+ * read-modify-write under a cross-process lock, keeps the directory 0700 and the file 0600, and
+ * never overwrites a file it could not read.
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import * as path from "node:path"
+import { Brand } from "./Brand.js"
+import { ConfigFileError, type ConfigWriteError, type LockTimeout } from "./Errors.js"
+import * as files from "./internal/files.js"
+import * as Settings from "./Settings.js"
+
+export const StorageKind = Schema.Literal("file", "keyring", "memory")
+export type StorageKind = typeof StorageKind.Type
+
+export const Environment = Schema.Struct({
+  apiUrl: Schema.String,
+  /** OpenID issuer and client id, when not discovered from `/v1/cli/config`. */
+  issuer: Schema.optional(Schema.String),
+  clientId: Schema.optional(Schema.String),
+  /** The profile that was current when this environment was last left. */
+  currentProfile: Schema.optional(Schema.String)
+})
+export type Environment = typeof Environment.Type
+
+export const User = Schema.Struct({
+  id: Schema.String,
+  email: Schema.String,
+  name: Schema.optional(Schema.String)
+})
+export type User = typeof User.Type
+
+export const Team = Schema.Struct({ id: Schema.String, slug: Schema.String, name: Schema.String })
+export type Team = typeof Team.Type
+
+export const Profile = Schema.Struct({
+  environment: Schema.String,
+  apiUrl: Schema.String,
+  /** Stable handle of this profile's secrets in the secret store. */
+  secretId: Schema.String,
+  user: Schema.optional(User),
+  team: Schema.optional(Team),
+  project: Schema.optional(Schema.Struct({ id: Schema.String, name: Schema.optional(Schema.String) })),
+  /** Present when the profile has an API key: where it is stored and a masked hint. */
+  apiKey: Schema.optional(Schema.Struct({ storage: StorageKind, hint: Schema.String })),
+  /** Present when the profile has a device-flow session. */
+  session: Schema.optional(Schema.Struct({ storage: StorageKind })),
+  createdAt: Schema.String,
+  updatedAt: Schema.String
+})
+export type Profile = typeof Profile.Type
+
+export const CONFIG_VERSION = 1
+
+export const ConfigFile = Schema.Struct({
+  version: Schema.Literal(CONFIG_VERSION),
+  currentEnvironment: Schema.String,
+  currentProfile: Schema.NullOr(Schema.String),
+  environments: Schema.Record({ key: Schema.String, value: Environment }),
+  profiles: Schema.Record({ key: Schema.String, value: Profile })
+})
+export type ConfigFile = typeof ConfigFile.Type
+
+/** The state before anything was ever stored: the brand's built-in environment, no profiles. */
+export const empty = (brand: { readonly defaultEnvironment: string; readonly defaultApiUrl: string }): ConfigFile => ({
+  version: CONFIG_VERSION,
+  currentEnvironment: brand.defaultEnvironment,
+  currentProfile: null,
+  environments: { [brand.defaultEnvironment]: { apiUrl: brand.defaultApiUrl } },
+  profiles: {}
+})
+
+export interface ConfigStoreShape {
+  /** Where the store lives, for messages (`memory` for the in-memory layer). */
+  readonly location: string
+  /** The directory that holds the store's files. */
+  readonly directory: string
+  readonly read: Effect.Effect<ConfigFile, ConfigFileError>
+  /**
+   * Read, transform and write back as one step, exclusive across processes. `f` returns the
+   * result and the new config; if `f` fails nothing is written. Returning the same object
+   * skips the write.
+   */
+  readonly modify: <A, E, R>(
+    f: (config: ConfigFile) => Effect.Effect<readonly [A, ConfigFile], E, R>
+  ) => Effect.Effect<A, E | ConfigFileError | ConfigWriteError | LockTimeout, R>
+}
+
+export class ConfigStore extends Context.Tag("latchkey/ConfigStore")<ConfigStore, ConfigStoreShape>() {}
+
+const decodeJson = Schema.decodeUnknownEither(Schema.parseJson(ConfigFile))
+
+/** Decode the file's text; every failure names what is wrong, in one line. */
+export const decode = (file: string, text: string): Either.Either<ConfigFile, ConfigFileError> =>
+  decodeJson(text).pipe(
+    Either.mapLeft((error) => {
+      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : ""
+      const what = issue ? issue.message.split("\n")[0] : "invalid content"
+      const versionIssue = issue && issue.path[0] === "version"
+      return new ConfigFileError({
+        path: file,
+        reason: versionIssue
+          ? `unsupported config version${where} (this build reads version ${CONFIG_VERSION})`
+          : text.trim().length === 0
+          ? "the file is empty"
+          : `invalid config${where}: ${what}`
+      })
+    })
+  )
+
+const encode = (config: ConfigFile): string => JSON.stringify(config, null, 2) + "\n"
+
+/** Where the config lives: `$PREFIX_CONFIG_DIR`, else `$XDG_CONFIG_HOME/<name>`, else `~/.config/<name>`. */
+export const resolveDirectory = Effect.gen(function*() {
+  const brand = yield* Brand
+  const env = yield* Settings.read
+  if (Option.isSome(env.configDir)) return path.resolve(env.configDir.value)
+  if (Option.isSome(env.xdgConfigHome)) return path.resolve(env.xdgConfigHome.value, brand.configDirName)
+  const home = Option.getOrElse(env.home, () => "")
+  if (home === "") {
+    const os = yield* Effect.promise(() => import("node:os"))
+    return path.join(os.homedir(), ".config", brand.configDirName)
+  }
+  return path.join(home, ".config", brand.configDirName)
+})
+
+export const CONFIG_FILE_NAME = "config.json"
+
+/** The profiles file in the brand's config directory. */
+export const layerFile: Layer.Layer<ConfigStore, never, Brand> = Layer.effect(
+  ConfigStore,
+  Effect.gen(function*() {
+    const brand = yield* Brand
+    const directory = yield* resolveDirectory
+    const file = path.join(directory, CONFIG_FILE_NAME)
+    const read = files.readText(file).pipe(
+      Effect.flatMap(Option.match({
+        onNone: () => Effect.succeed(empty(brand)),
+        onSome: (text) => Either.match(decode(file, text), { onLeft: Effect.fail, onRight: Effect.succeed })
+      }))
+    )
+    return ConfigStore.of({
+      location: file,
+      directory,
+      read,
+      modify: (f) =>
+        files.ensureDir(directory).pipe(
+          Effect.zipRight(files.withLock(
+            file,
+            Effect.gen(function*() {
+              // Read under the lock: a file we cannot decode fails here, before anything is written.
+              const current = yield* read
+              const [result, next] = yield* f(current)
+              if (next !== current) yield* files.writeAtomic(file, encode(next))
+              return result
+            })
+          ))
+        )
+    })
+  })
+)
+
+/** An in-memory store, for tests; `initial` seeds it. */
+export const layerMemory = (initial?: ConfigFile): Layer.Layer<ConfigStore, never, Brand> =>
+  Layer.effect(
+    ConfigStore,
+    Effect.gen(function*() {
+      const brand = yield* Brand
+      const ref = yield* Ref.make(initial ?? empty(brand))
+      const lock = yield* Effect.makeSemaphore(1)
+      return ConfigStore.of({
+        location: "memory",
+        directory: "memory",
+        read: Ref.get(ref),
+        modify: (f) =>
+          lock.withPermits(1)(
+            Effect.gen(function*() {
+              const current = yield* Ref.get(ref)
+              const [result, next] = yield* f(current)
+              yield* Ref.set(ref, next)
+              return result
+            })
+          )
+      })
+    })
+  )

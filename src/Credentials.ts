@@ -1,0 +1,229 @@
+/**
+ * The one credential resolution order (README, "Resolution order"):
+ *
+ *   1. `--profile NAME`
+ *   2. `<PREFIX>API_KEY` (with `<PREFIX>PROJECT_ID`, `<PREFIX>API_URL`), unless `<PREFIX>USE_PROFILE=1`
+ *   3. `<PREFIX>PROFILE`
+ *   4. the current profile
+ *
+ * Within a profile an API key beats a session token. The project is `--project` >
+ * `<PREFIX>PROJECT_ID` > the profile's project. `plan` decides purely from its inputs, so every
+ * branch is testable without I/O; `resolve` then reads the secret from the `SecretStore`.
+ */
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import { Brand, type BrandShape } from "./Brand.js"
+import { type ConfigFile, ConfigStore, type Profile, type StorageKind } from "./ConfigStore.js"
+import { InvalidInput, NotAuthenticated } from "./Errors.js"
+import type { Credential } from "./PlatformApi.js"
+import { SecretStore } from "./SecretStore.js"
+import * as Settings from "./Settings.js"
+
+export interface Flags {
+  readonly profile: Option.Option<string>
+  readonly project: Option.Option<string>
+}
+
+export const noFlags: Flags = { profile: Option.none(), project: Option.none() }
+
+/** Which input supplied the credential. */
+export type Source =
+  | { readonly _tag: "ProfileFlag"; readonly profile: string }
+  | { readonly _tag: "EnvApiKey"; readonly variable: string }
+  | { readonly _tag: "EnvProfile"; readonly variable: string; readonly profile: string }
+  | { readonly _tag: "CurrentProfile"; readonly profile: string }
+
+export type ProjectSource = "flag" | "env" | "profile"
+
+export interface ProjectChoice {
+  readonly id: string
+  readonly name: Option.Option<string>
+  readonly from: ProjectSource
+}
+
+export type Method = "api-key" | "session"
+
+export type Plan =
+  | {
+    readonly _tag: "FromEnv"
+    readonly source: Source
+    readonly apiKey: Redacted.Redacted
+    readonly apiUrl: string
+    readonly environment: string
+    readonly project: Option.Option<ProjectChoice>
+    /** The stored profile the environment variable took precedence over, if any. */
+    readonly shadowed: Option.Option<string>
+  }
+  | {
+    readonly _tag: "FromProfile"
+    readonly source: Source
+    readonly name: string
+    readonly profile: Profile
+    readonly method: Method
+    readonly project: Option.Option<ProjectChoice>
+  }
+
+export const sourceLabel = (source: Source): string => {
+  switch (source._tag) {
+    case "ProfileFlag":
+      return "--profile"
+    case "EnvApiKey":
+      return source.variable
+    case "EnvProfile":
+      return source.variable
+    case "CurrentProfile":
+      return "current profile"
+  }
+}
+
+/** The API URL of an environment, falling back to the brand's for the built-in one. */
+export const environmentApiUrl = (brand: BrandShape, config: ConfigFile, name: string): string =>
+  config.environments[name]?.apiUrl ?? brand.defaultApiUrl
+
+/** Decide where the credential comes from. Pure: every branch of the order is a case here. */
+export const plan = (input: {
+  readonly brand: BrandShape
+  readonly flags: Flags
+  readonly env: Settings.EnvSettings
+  readonly config: ConfigFile
+}): Either.Either<Plan, NotAuthenticated | InvalidInput> => {
+  const { brand, config, env, flags } = input
+  const vars = Settings.variableNames(brand.envPrefix)
+
+  const projectFor = (profile: Option.Option<Profile>): Option.Option<ProjectChoice> =>
+    Option.match(flags.project, {
+      onSome: (id) => Option.some({ id, name: Option.none(), from: "flag" as const }),
+      onNone: () =>
+        Option.match(env.projectId, {
+          onSome: (id) => Option.some({ id, name: Option.none(), from: "env" as const }),
+          onNone: () =>
+            profile.pipe(
+              Option.flatMap((p) => Option.fromNullable(p.project)),
+              Option.map((p) => ({ id: p.id, name: Option.fromNullable(p.name), from: "profile" as const }))
+            )
+        })
+    })
+
+  const fromProfile = (name: string, source: Source, missing: string): Either.Either<Plan, NotAuthenticated | InvalidInput> => {
+    const profile = config.profiles[name]
+    if (profile === undefined) return Either.left(new InvalidInput({ reason: missing }))
+    const method: Option.Option<Method> = profile.apiKey
+      ? Option.some("api-key")
+      : profile.session
+      ? Option.some("session")
+      : Option.none()
+    if (Option.isNone(method)) {
+      return Either.left(new NotAuthenticated({ reason: `profile ${name} holds no credential`, cli: brand.name }))
+    }
+    return Either.right({
+      _tag: "FromProfile",
+      source,
+      name,
+      profile,
+      method: method.value,
+      project: projectFor(Option.some(profile))
+    })
+  }
+
+  // 1. --profile
+  if (Option.isSome(flags.profile)) {
+    const name = flags.profile.value
+    return fromProfile(name, { _tag: "ProfileFlag", profile: name }, `no profile named ${name} (see \`${brand.name} auth list\`)`)
+  }
+
+  // Which stored profile would apply without environment credentials (3 and 4).
+  const current = config.currentProfile !== null && config.profiles[config.currentProfile] !== undefined
+    ? Option.some(config.currentProfile)
+    : Option.none<string>()
+  const storedName = Option.orElse(env.profile, () => current)
+
+  // 2. <PREFIX>API_KEY
+  if (Option.isSome(env.apiKey) && !env.useProfile) {
+    const environment = config.currentEnvironment
+    return Either.right({
+      _tag: "FromEnv",
+      source: { _tag: "EnvApiKey", variable: vars.apiKey },
+      apiKey: env.apiKey.value,
+      apiUrl: Option.getOrElse(env.apiUrl, () => environmentApiUrl(brand, config, environment)),
+      environment,
+      project: projectFor(Option.none()),
+      shadowed: storedName
+    })
+  }
+
+  // 3. <PREFIX>PROFILE
+  if (Option.isSome(env.profile)) {
+    const name = env.profile.value
+    return fromProfile(
+      name,
+      { _tag: "EnvProfile", variable: vars.profile, profile: name },
+      `${vars.profile} names ${name}, but there is no such profile (see \`${brand.name} auth list\`)`
+    )
+  }
+
+  // 4. the current profile
+  if (Option.isSome(current)) {
+    return fromProfile(current.value, { _tag: "CurrentProfile", profile: current.value }, "")
+  }
+  return Either.left(new NotAuthenticated({ reason: "not logged in", cli: brand.name }))
+}
+
+export interface Resolved {
+  readonly source: Source
+  readonly method: Method
+  readonly credential: Credential
+  readonly environment: string
+  /** The stored profile in use, if the credential came from one. */
+  readonly profile: Option.Option<{ readonly name: string; readonly profile: Profile }>
+  readonly project: Option.Option<ProjectChoice>
+  /** Where the secret was read from. */
+  readonly storage: "env" | StorageKind
+  readonly storageLocation: string
+}
+
+/** Resolve the credential for this invocation, reading its secret. Announces on stderr when an environment variable shadows a stored profile. */
+export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) {
+  const brand = yield* Brand
+  const env = yield* Settings.read
+  const config = yield* (yield* ConfigStore).read
+  const decided = yield* plan({ brand, flags, env, config })
+  if (decided._tag === "FromEnv") {
+    const vars = Settings.variableNames(brand.envPrefix)
+    if (Option.isSome(decided.shadowed)) {
+      yield* Console.error(
+        `${brand.name}: using ${vars.apiKey} instead of profile ${decided.shadowed.value} (set ${vars.useProfile}=1 to use the profile)`
+      )
+    }
+    return {
+      source: decided.source,
+      method: "api-key",
+      credential: { apiUrl: decided.apiUrl, token: decided.apiKey },
+      environment: decided.environment,
+      profile: Option.none(),
+      project: decided.project,
+      storage: "env",
+      storageLocation: vars.apiKey
+    } satisfies Resolved as Resolved
+  }
+  const secrets = yield* SecretStore
+  const token = yield* secrets.get({ id: decided.profile.secretId, kind: decided.method })
+  if (Option.isNone(token)) {
+    return yield* new NotAuthenticated({
+      reason: `the ${decided.method === "api-key" ? "API key" : "session"} of profile ${decided.name} is missing from ${secrets.location}`,
+      cli: brand.name
+    })
+  }
+  return {
+    source: decided.source,
+    method: decided.method,
+    credential: { apiUrl: decided.profile.apiUrl, token: token.value },
+    environment: decided.profile.environment,
+    profile: Option.some({ name: decided.name, profile: decided.profile }),
+    project: decided.project,
+    storage: secrets.kind,
+    storageLocation: secrets.location
+  } satisfies Resolved as Resolved
+})

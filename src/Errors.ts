@@ -1,0 +1,139 @@
+/**
+ * Expected failures, as values. Each carries what a user needs to act on it and a one-line
+ * `message`; `exitCode` is the single place that maps an error to the process exit status.
+ */
+import * as Data from "effect/Data"
+
+/** Exit statuses, as documented in the README. */
+export const ExitCode = {
+  Ok: 0,
+  Error: 1,
+  Usage: 2,
+  NotAuthenticated: 4,
+  Cancelled: 130
+} as const
+
+/** The config or secrets file exists but cannot be read, parsed or decoded. Never overwritten. */
+export class ConfigFileError extends Data.TaggedError("ConfigFileError")<{
+  readonly path: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `cannot use ${this.path}: ${this.reason} (the file was left as it is)`
+  }
+}
+
+/** Writing the config or secrets file failed (disk full, permissions, …). */
+export class ConfigWriteError extends Data.TaggedError("ConfigWriteError")<{
+  readonly path: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `cannot write ${this.path}: ${this.reason}`
+  }
+}
+
+/** Another process held the config lock for too long. */
+export class LockTimeout extends Data.TaggedError("LockTimeout")<{
+  readonly path: string
+  readonly waitedMillis: number
+}> {
+  override get message() {
+    return `timed out after ${Math.round(this.waitedMillis / 1000)}s waiting for the lock ${this.path}; if no other process is running, remove it`
+  }
+}
+
+/** No credential could be resolved. */
+export class NotAuthenticated extends Data.TaggedError("NotAuthenticated")<{
+  readonly reason: string
+  readonly cli: string
+}> {
+  override get message() {
+    return `${this.reason}; run \`${this.cli} auth login\` or \`${this.cli} auth token\`, or set an API key in the environment`
+  }
+}
+
+/** The platform answered 401 or 403 to a credential. */
+export class CredentialRejected extends Data.TaggedError("CredentialRejected")<{
+  readonly apiUrl: string
+  readonly status: number
+  readonly detail: string
+}> {
+  override get message() {
+    return `${this.apiUrl} rejected the credential (HTTP ${this.status}${this.detail ? `: ${this.detail}` : ""})`
+  }
+}
+
+/** The platform could not be reached, answered with an unexpected status, or sent something undecodable. */
+export class ApiError extends Data.TaggedError("ApiError")<{
+  readonly url: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `request to ${this.url} failed: ${this.reason}`
+  }
+}
+
+/** The user asked for something that does not exist or cannot be done (unknown profile, bad key prefix, …). */
+export class InvalidInput extends Data.TaggedError("InvalidInput")<{
+  readonly reason: string
+}> {
+  override get message() {
+    return this.reason
+  }
+}
+
+/** A required argument is missing where the CLI may not prompt, or flags conflict. */
+export class UsageError extends Data.TaggedError("UsageError")<{
+  readonly reason: string
+}> {
+  override get message() {
+    return this.reason
+  }
+}
+
+/** The user cancelled a prompt (Ctrl-C / Esc). */
+export class Cancelled extends Data.TaggedError("Cancelled")<{}> {
+  override get message() {
+    return "cancelled"
+  }
+}
+
+/** Reading or writing a secret failed. */
+export class SecretStoreError extends Data.TaggedError("SecretStoreError")<{
+  readonly store: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `secret store (${this.store}): ${this.reason}`
+  }
+}
+
+export type LatchkeyError =
+  | ConfigFileError
+  | ConfigWriteError
+  | LockTimeout
+  | NotAuthenticated
+  | CredentialRejected
+  | ApiError
+  | InvalidInput
+  | UsageError
+  | Cancelled
+  | SecretStoreError
+
+export const exitCode = (error: LatchkeyError): number => {
+  switch (error._tag) {
+    case "NotAuthenticated":
+    case "CredentialRejected":
+      return ExitCode.NotAuthenticated
+    case "UsageError":
+      return ExitCode.Usage
+    case "Cancelled":
+      return ExitCode.Cancelled
+    default:
+      return ExitCode.Error
+  }
+}
+
+/** End the command with `code` after it has already told the user why (e.g. `auth status` when not logged in). */
+export class SilentExit extends Data.TaggedError("SilentExit")<{ readonly code: number }> {}

@@ -1,0 +1,30 @@
+/**
+ * The live wiring of every service, for a given Brand. An embedder's bin calls `layerLive` with
+ * their own brand, or assembles their own from the same parts (say, their own `PlatformApi`).
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
+import * as Layer from "effect/Layer"
+import * as Brand from "./Brand.js"
+import * as ConfigStore from "./ConfigStore.js"
+import * as PlatformApi from "./PlatformApi.js"
+import * as Prompt from "./Prompt.js"
+import * as SecretStore from "./SecretStore.js"
+import * as Tty from "./Tty.js"
+
+/** What @effect/cli needs to run a command (file system, path, terminal). */
+export const layerPlatform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
+
+export const layerLive = (brand: Brand.BrandShape) => {
+  const config = ConfigStore.layerFile
+  return Layer.mergeAll(
+    config,
+    SecretStore.layerFile.pipe(Layer.provide(config)),
+    PlatformApi.layer.pipe(Layer.provide(FetchHttpClient.layer)),
+    Prompt.layer.pipe(Layer.provide(layerPlatform)),
+    Tty.layer,
+    layerPlatform
+  ).pipe(Layer.provideMerge(Brand.layer(brand)))
+}

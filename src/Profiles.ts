@@ -1,0 +1,252 @@
+/**
+ * Use cases over stored profiles: list and show them, choose the current one, set a profile's
+ * project, log out, and the one place that saves a profile with its secret.
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { randomUUID } from "node:crypto"
+import { Brand, type BrandShape } from "./Brand.js"
+import { type ConfigFile, ConfigStore, type Profile, type Team, type User } from "./ConfigStore.js"
+import * as Credentials from "./Credentials.js"
+import { InvalidInput, UsageError } from "./Errors.js"
+import type { Project } from "./PlatformApi.js"
+import { Prompt } from "./Prompt.js"
+import { type SecretKind, SecretStore } from "./SecretStore.js"
+import * as Settings from "./Settings.js"
+
+/** `lk_****3f9a`: the brand prefix (when the key has it) and the last four characters. */
+export const maskKey = (key: Redacted.Redacted, prefix: string): string => {
+  const value = Redacted.value(key)
+  const head = value.startsWith(prefix) ? prefix : ""
+  const tail = value.length - head.length >= 12 ? value.slice(-4) : ""
+  return `${head}****${tail}`
+}
+
+/** What `auth list`, `auth get` and `auth status` show of a profile. No secrets. */
+export interface ProfileView {
+  readonly name: string
+  readonly current: boolean
+  readonly environment: string
+  readonly apiUrl: string
+  readonly user: User | null
+  readonly team: Team | null
+  readonly project: { readonly id: string; readonly name: string | null } | null
+  readonly method: Credentials.Method | null
+  readonly maskedKey: string | null
+  readonly storage: string | null
+  readonly createdAt: string
+  readonly updatedAt: string
+}
+
+export const view = (config: ConfigFile, name: string, profile: Profile): ProfileView => ({
+  name,
+  current: config.currentProfile === name,
+  environment: profile.environment,
+  apiUrl: profile.apiUrl,
+  user: profile.user ?? null,
+  team: profile.team ?? null,
+  project: profile.project ? { id: profile.project.id, name: profile.project.name ?? null } : null,
+  method: profile.apiKey ? "api-key" : profile.session ? "session" : null,
+  maskedKey: profile.apiKey?.hint ?? null,
+  storage: (profile.apiKey ?? profile.session)?.storage ?? null,
+  createdAt: profile.createdAt,
+  updatedAt: profile.updatedAt
+})
+
+const inEnvironment = (config: ConfigFile) =>
+  Object.entries(config.profiles)
+    .filter(([, p]) => p.environment === config.currentEnvironment)
+    .sort(([a], [b]) => a.localeCompare(b))
+
+/** `auth list` / `auth get`: the profiles of the current environment. */
+export const list = Effect.fn("Profiles.list")(function*() {
+  const config = yield* (yield* ConfigStore).read
+  return {
+    environment: config.currentEnvironment,
+    profiles: inEnvironment(config).map(([name, p]) => view(config, name, p))
+  }
+})
+
+const unknownProfile = (brand: BrandShape, name: string) =>
+  new InvalidInput({ reason: `no profile named ${name} (see \`${brand.name} auth list\`)` })
+
+/** `auth get NAME`. */
+export const get = Effect.fn("Profiles.get")(function*(name: string) {
+  const brand = yield* Brand
+  const config = yield* (yield* ConfigStore).read
+  const profile = config.profiles[name]
+  if (profile === undefined) return yield* unknownProfile(brand, name)
+  return view(config, name, profile)
+})
+
+/** Ask for a profile of the current environment when the user gave none and may be asked. */
+const chooseProfile = Effect.fn("Profiles.choose")(function*(purpose: string, interactive: boolean) {
+  const brand = yield* Brand
+  if (!interactive) {
+    return yield* new UsageError({ reason: `name the profile to ${purpose} (\`${brand.name} auth list\` shows them)` })
+  }
+  const config = yield* (yield* ConfigStore).read
+  const candidates = inEnvironment(config)
+  if (candidates.length === 0) {
+    return yield* new InvalidInput({ reason: `no profiles in environment ${config.currentEnvironment}` })
+  }
+  const prompt = yield* Prompt
+  return yield* prompt.select(
+    `Profile to ${purpose}`,
+    candidates.map(([name, p]) => ({
+      title: name,
+      value: name,
+      description: [p.user?.email, p.project?.id].filter(Boolean).join(" · ")
+    }))
+  )
+})
+
+/** `auth use [NAME]` / `auth switch`: make a profile current (and its environment with it). */
+export const use = Effect.fn("Profiles.use")(function*(name: Option.Option<string>, interactive: boolean) {
+  const brand = yield* Brand
+  const store = yield* ConfigStore
+  const chosen = Option.isSome(name) ? name.value : yield* chooseProfile("use", interactive)
+  return yield* store.modify((config) => {
+    const profile = config.profiles[chosen]
+    if (profile === undefined) return Effect.fail(unknownProfile(brand, chosen))
+    const next: ConfigFile = {
+      ...config,
+      currentProfile: chosen,
+      currentEnvironment: profile.environment
+    }
+    return Effect.succeed([{ name: chosen, environment: profile.environment }, next] as const)
+  })
+})
+
+/** `auth logout [NAME]`: remove a profile and its secrets. Without NAME, the current profile. */
+export const logout = Effect.fn("Profiles.logout")(function*(name: Option.Option<string>) {
+  const brand = yield* Brand
+  const store = yield* ConfigStore
+  const secrets = yield* SecretStore
+  const env = yield* Settings.read
+  const result = yield* store.modify((config) =>
+    Effect.gen(function*() {
+      const target = Option.getOrNull(name) ?? config.currentProfile
+      if (target === null) {
+        return yield* new UsageError({ reason: `no current profile; name the profile to log out` })
+      }
+      const profile = config.profiles[target]
+      if (profile === undefined) return yield* unknownProfile(brand, target)
+      // Secrets first: a profile removed while its secret stayed behind would orphan a credential.
+      for (const kind of ["api-key", "session"] satisfies Array<SecretKind>) {
+        yield* secrets.remove({ id: profile.secretId, kind })
+      }
+      const { [target]: _removed, ...profiles } = config.profiles
+      const wasCurrent = config.currentProfile === target
+      const environments = Object.fromEntries(
+        Object.entries(config.environments).map(([k, e]) => {
+          if (e.currentProfile !== target) return [k, e]
+          const { currentProfile: _, ...rest } = e
+          return [k, rest]
+        })
+      )
+      return [
+        { name: target, wasCurrent },
+        { ...config, profiles, environments, currentProfile: wasCurrent ? null : config.currentProfile }
+      ] as const
+    })
+  )
+  const vars = Settings.variableNames(brand.envPrefix)
+  return { ...result, envKeyStillSet: Option.isSome(env.apiKey) ? Option.some(vars.apiKey) : Option.none() }
+})
+
+/** Make a profile name from the key's owner: `alice-key-3f9a`. */
+export const apiKeyProfileName = (user: User, key: Redacted.Redacted): string => {
+  const local = user.email.split("@")[0]!.toLowerCase().replace(/[^a-z0-9._-]+/g, "-")
+  return `${local}-key-${Redacted.value(key).slice(-4).toLowerCase()}`
+}
+
+export interface SaveApiKey {
+  readonly name: string
+  readonly environment: string
+  readonly apiUrl: string
+  readonly key: Redacted.Redacted
+  readonly user: User
+  readonly team: Option.Option<Team>
+  readonly project: Option.Option<Project>
+  readonly makeCurrent: boolean
+}
+
+/**
+ * Store `key` in the secret store and the profile that refers to it, as one locked step. A new
+ * profile whose config write fails leaves no secret behind.
+ */
+export const saveApiKey = Effect.fn("Profiles.saveApiKey")(function*(input: SaveApiKey) {
+  const brand = yield* Brand
+  const store = yield* ConfigStore
+  const secrets = yield* SecretStore
+  const now = new Date(yield* Clock.currentTimeMillis).toISOString()
+  let storedNewSecret: Option.Option<string> = Option.none()
+  return yield* store.modify((config) =>
+    Effect.gen(function*() {
+      const existing = config.profiles[input.name]
+      if (existing && existing.environment !== input.environment) {
+        return yield* new InvalidInput({
+          reason: `profile ${input.name} belongs to environment ${existing.environment}; choose another name with --profile`
+        })
+      }
+      if (existing?.user && existing.user.id !== input.user.id) {
+        return yield* new InvalidInput({
+          reason:
+            `profile ${input.name} is ${existing.user.email}'s, but the key belongs to ${input.user.email}; choose another name with --profile`
+        })
+      }
+      const secretId = existing?.secretId ?? randomUUID()
+      yield* secrets.set({ id: secretId, kind: "api-key" }, input.key)
+      if (existing === undefined) storedNewSecret = Option.some(secretId)
+      // Team and project are replaced, not merged: a project of the key's previous team would be wrong.
+      const { team: _team, project: _project, ...rest } = existing ?? {}
+      const profile: Profile = {
+        ...rest,
+        environment: input.environment,
+        apiUrl: input.apiUrl,
+        secretId,
+        user: input.user,
+        ...Option.match(input.team, { onNone: () => ({}), onSome: (team) => ({ team }) }),
+        ...Option.match(input.project, { onNone: () => ({}), onSome: (p) => ({ project: { id: p.id, name: p.name } }) }),
+        apiKey: { storage: secrets.kind, hint: maskKey(input.key, brand.keyPrefix) },
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now
+      }
+      const next: ConfigFile = {
+        ...config,
+        profiles: { ...config.profiles, [input.name]: profile },
+        ...(input.makeCurrent ? { currentProfile: input.name, currentEnvironment: input.environment } : {})
+      }
+      return [{ name: input.name, profile, created: existing === undefined }, next] as const
+    })
+  ).pipe(
+    // The secret of a new profile whose config write failed would be an orphan: remove it.
+    Effect.tapError(() =>
+      Option.match(storedNewSecret, {
+        onNone: () => Effect.void,
+        onSome: (id) => Effect.ignore(secrets.remove({ id, kind: "api-key" }))
+      })
+    )
+  )
+})
+
+/** Set the project of a stored profile. */
+export const setProject = Effect.fn("Profiles.setProject")(function*(name: string, project: Project, team: Option.Option<Team>) {
+  const brand = yield* Brand
+  const store = yield* ConfigStore
+  const now = new Date(yield* Clock.currentTimeMillis).toISOString()
+  return yield* store.modify((config) => {
+    const profile = config.profiles[name]
+    if (profile === undefined) return Effect.fail(unknownProfile(brand, name))
+    const updated: Profile = {
+      ...profile,
+      project: { id: project.id, name: project.name },
+      ...Option.match(team, { onNone: () => ({}), onSome: (t) => ({ team: t }) }),
+      updatedAt: now
+    }
+    return Effect.succeed([updated, { ...config, profiles: { ...config.profiles, [name]: updated } }] as const)
+  })
+})

@@ -1,0 +1,78 @@
+/**
+ * Projects the resolved credential can see, and choosing the profile's project
+ * (`projects get|use`, `auth project`).
+ */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { Brand } from "./Brand.js"
+import { matchProject } from "./ApiKeyLogin.js"
+import * as Credentials from "./Credentials.js"
+import { InvalidInput, UsageError } from "./Errors.js"
+import { PlatformApi } from "./PlatformApi.js"
+import * as Profiles from "./Profiles.js"
+import { Prompt } from "./Prompt.js"
+import * as Settings from "./Settings.js"
+
+export interface ProjectView {
+  readonly id: string
+  readonly name: string
+  readonly teamId: string
+  readonly current: boolean
+}
+
+/** `projects get`: every project the credential can see, the selected one marked. */
+export const list = Effect.fn("Projects.list")(function*(flags: Credentials.Flags) {
+  const api = yield* PlatformApi
+  const resolved = yield* Credentials.resolve(flags)
+  const projects = yield* api.projects(resolved.credential)
+  const selected = Option.map(resolved.project, (p) => p.id)
+  return projects.map((p): ProjectView => ({
+    id: p.id,
+    name: p.name,
+    teamId: p.teamId,
+    current: Option.contains(selected, p.id)
+  }))
+})
+
+/** `projects use [ID]`: set the project of the profile in use. */
+export const use = Effect.fn("Projects.use")(function*(
+  flags: Credentials.Flags,
+  wanted: Option.Option<string>,
+  interactive: boolean
+) {
+  const brand = yield* Brand
+  const api = yield* PlatformApi
+  // The project being chosen is the argument, so it must not also filter the resolution.
+  const resolved = yield* Credentials.resolve({ ...flags, project: Option.none() })
+  if (Option.isNone(resolved.profile)) {
+    const vars = Settings.variableNames(brand.envPrefix)
+    return yield* new InvalidInput({
+      reason: `the credential comes from ${vars.apiKey}, which has no stored profile; set ${vars.projectId} instead`
+    })
+  }
+  const profile = resolved.profile.value
+  const projects = yield* api.projects(resolved.credential)
+  let project
+  if (Option.isSome(wanted)) {
+    const found = matchProject(projects, wanted.value)
+    if (Option.isNone(found)) {
+      return yield* new InvalidInput({
+        reason: `no project ${wanted.value} among those of profile ${profile.name} (see \`${brand.name} projects get\`)`
+      })
+    }
+    project = found.value
+  } else if (!interactive) {
+    return yield* new UsageError({ reason: `name the project (\`${brand.name} projects get\` lists them)` })
+  } else if (projects.length === 0) {
+    return yield* new InvalidInput({ reason: `profile ${profile.name} can see no projects` })
+  } else {
+    project = yield* (yield* Prompt).select(
+      "Project",
+      projects.map((p) => ({ title: p.name, value: p, description: p.id }))
+    )
+  }
+  const teams = yield* api.teams(resolved.credential).pipe(Effect.orElseSucceed(() => []))
+  const team = Option.fromNullable(teams.find((t) => t.id === project.teamId))
+  yield* Profiles.setProject(profile.name, project, team)
+  return { profile: profile.name, project: { id: project.id, name: project.name }, team: Option.getOrNull(team) }
+})

@@ -1,0 +1,69 @@
+/**
+ * The reference CLI: its command tree, and `run`, which turns every outcome into an exit code
+ * (README, "Exit codes"). Expected errors print one line; defects print a stack only with -v.
+ */
+import * as Command from "@effect/cli/Command"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import { Brand } from "../Brand.js"
+import { ExitCode, exitCode, type LatchkeyError } from "../Errors.js"
+import { login } from "./auth/login.js"
+import { get as authGet, list as authList } from "./auth/list.js"
+import { logout } from "./auth/logout.js"
+import { setKey } from "./auth/setKey.js"
+import { status } from "./auth/status.js"
+import { token } from "./auth/token.js"
+import { switchCommand, use as authUse } from "./auth/use.js"
+import { environments } from "./environments/commands.js"
+import { authProject, projects } from "./projects/commands.js"
+import { sandbox } from "./sandbox.js"
+
+export const auth = Command.make("auth").pipe(
+  Command.withDescription("Log in, manage profiles and credentials"),
+  Command.withSubcommands([login, token, setKey, status, authList, authGet, authUse, switchCommand, logout, authProject])
+)
+
+export const root = Command.make("latchkey").pipe(
+  Command.withDescription("Standards-based authentication for a platform's CLI"),
+  Command.withSubcommands([auth, projects, environments, sandbox])
+)
+
+const isLatchkeyError = (e: unknown): e is LatchkeyError =>
+  typeof e === "object" && e !== null && "_tag" in e && typeof (e as { message?: unknown }).message === "string"
+
+/**
+ * Run the CLI on `argv` (without node and script) and return the exit code. Never fails:
+ * every error has been reported on stderr by the time it returns.
+ */
+export const run = (argv: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const brand = yield* Brand
+    const cli = Command.run(root, { name: brand.name, version: brand.version, executable: brand.name })
+    const verbose = argv.includes("-v") || argv.includes("--verbose")
+    return yield* cli(["node", brand.name, ...argv]).pipe(
+      Effect.as(ExitCode.Ok as number),
+      Effect.catchAllCause((cause) =>
+        Effect.gen(function*() {
+          const failure = Cause.failureOption(cause)
+          if (failure._tag === "Some") {
+            const error: unknown = failure.value
+            // @effect/cli has already printed what was wrong with the command line.
+            if (ValidationError.isValidationError(error)) return ExitCode.Usage
+            if (typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "SilentExit") {
+              return (error as unknown as { code: number }).code
+            }
+            if (isLatchkeyError(error)) {
+              yield* Console.error(`${brand.name}: ${error.message}`)
+              return exitCode(error)
+            }
+          }
+          if (Cause.isInterruptedOnly(cause)) return ExitCode.Cancelled
+          yield* Console.error(`${brand.name}: unexpected error${verbose ? "" : " (run again with --verbose for details)"}`)
+          if (verbose) yield* Console.error(Cause.pretty(cause))
+          return ExitCode.Error
+        })
+      )
+    )
+  })

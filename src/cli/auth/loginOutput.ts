@@ -1,0 +1,22 @@
+/** How the API-key logins (`token`, `set-key`, `login --with-api-key`) report what they stored. */
+import * as Effect from "effect/Effect"
+import type { LoginResult } from "../../ApiKeyLogin.js"
+import type { OutputFormat } from "../Globals.js"
+import { emit, note } from "../Render.js"
+
+export const renderLogin = (format: OutputFormat, result: LoginResult, cli: string) =>
+  Effect.gen(function*() {
+    yield* emit(format, result, (r) => {
+      const who = r.user ? r.user.email : "unknown user"
+      const team = r.team ? ` (${r.team.name})` : ""
+      return `Logged in as ${who}${team} as profile ${r.profile}`
+    })
+    if (format === "text") {
+      if (result.project) {
+        yield* note(`Project: ${result.project.name ?? result.project.id} (${result.project.id}); change it with \`${cli} projects use\``)
+      } else {
+        yield* note(`The key can see no projects yet.`)
+      }
+      if (!result.current) yield* note(`Profile ${result.profile} is stored but not current; \`${cli} auth use ${result.profile}\` switches to it`)
+    }
+  })

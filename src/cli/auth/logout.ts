@@ -1,0 +1,23 @@
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { Brand } from "../../Brand.js"
+import * as Profiles from "../../Profiles.js"
+import { globals } from "../Globals.js"
+import { emit, note } from "../Render.js"
+
+export const logout = Command.make(
+  "logout",
+  { globals, name: Args.text({ name: "name" }).pipe(Args.withDescription("Profile to remove (default: current)"), Args.optional) },
+  ({ globals: g, name }) =>
+    Effect.gen(function*() {
+      const brand = yield* Brand
+      const result = yield* Profiles.logout(Option.orElse(name, () => g.profile))
+      yield* emit(g.output, { profile: result.name, wasCurrent: result.wasCurrent }, (r) => `Logged out ${r.profile}`)
+      if (Option.isSome(result.envKeyStillSet)) {
+        // inf says "Signed out" while its API-key variable still authenticates; say so instead.
+        yield* note(`${brand.name}: ${result.envKeyStillSet.value} is still set and still authenticates; unset it to log out completely`)
+      }
+    })
+).pipe(Command.withDescription("Remove a profile and its stored secrets; clears the current profile if it was current"))

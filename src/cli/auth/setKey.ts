@@ -1,0 +1,20 @@
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Effect from "effect/Effect"
+import * as ApiKeyLogin from "../../ApiKeyLogin.js"
+import { Brand } from "../../Brand.js"
+import { globals } from "../Globals.js"
+import { renderLogin } from "./loginOutput.js"
+
+export const setKey = Command.make(
+  "set-key",
+  { globals, key: Args.redacted({ name: "key" }).pipe(Args.withDescription("The API key")) },
+  ({ globals: g, key }) =>
+    Effect.gen(function*() {
+      const brand = yield* Brand
+      const result = yield* ApiKeyLogin.setKey({ key, profile: g.profile, project: g.project })
+      yield* renderLogin(g.output, result, brand.name)
+    })
+).pipe(Command.withDescription(
+  "Store an API key in the current (or --profile) profile; it is validated by listing projects and the first project is selected"
+))

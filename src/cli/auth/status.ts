@@ -1,0 +1,45 @@
+import * as Command from "@effect/cli/Command"
+import * as Effect from "effect/Effect"
+import { Brand } from "../../Brand.js"
+import { ExitCode, SilentExit } from "../../Errors.js"
+import * as Status from "../../Status.js"
+import { flags, globals } from "../Globals.js"
+import { emit, note } from "../Render.js"
+
+const text = (s: Status.StatusView): string => {
+  const who = s.user ? `${s.user.email}${s.user.name ? ` (${s.user.name})` : ""}` : "an unknown user"
+  const lines = [
+    s.verified ? `Logged in to ${s.apiUrl} as ${who}` : `Stored credential for ${s.apiUrl} (${who}), not verified`,
+    `  Profile:     ${s.profile ?? "none"} (from ${s.source})`,
+    `  Method:      ${s.method === "api-key" ? `API key ${s.maskedKey}` : "session"}`,
+    `  Storage:     ${s.storage}${s.storage === "env" ? "" : ` — ${s.storageLocation}`}`,
+    `  Environment: ${s.environment}`,
+    `  Team:        ${s.team ? `${s.team.name} (${s.team.slug})` : "-"}`,
+    `  Project:     ${s.project ? `${s.project.name ? `${s.project.name} ` : ""}(${s.project.id}), from ${s.project.source === "env" ? "the environment" : s.project.source === "flag" ? "--project" : "the profile"}` : "-"}`
+  ]
+  return lines.join("\n")
+}
+
+export const status = Command.make("status", { globals }, ({ globals: g }) =>
+  Effect.gen(function*() {
+    const brand = yield* Brand
+    const notAuthenticated = (reason: string) =>
+      Effect.gen(function*() {
+        if (g.output !== "text") yield* emit(g.output, { authenticated: false, reason }, () => "")
+        yield* note(`${brand.name}: ${reason}`)
+        return yield* new SilentExit({ code: ExitCode.Error })
+      })
+    const view = yield* Status.status(flags(g)).pipe(
+      Effect.catchTags({
+        NotAuthenticated: (e) => notAuthenticated(e.message),
+        CredentialRejected: (e) => notAuthenticated(e.message)
+      })
+    )
+    yield* emit(g.output, view, text)
+    if (!view.verified) {
+      yield* note(`${brand.name}: could not verify the credential: ${view.verifyError}`)
+      return yield* new SilentExit({ code: ExitCode.Error })
+    }
+  })).pipe(Command.withDescription(
+    "Show who you are, how you are authenticated, where the credential comes from, and the team, project and API URL; exits 1 when not authenticated"
+  ))

@@ -1,0 +1,31 @@
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Effect from "effect/Effect"
+import * as ApiKeyLogin from "../../ApiKeyLogin.js"
+import { Brand } from "../../Brand.js"
+import { globals, interactive } from "../Globals.js"
+import { renderLogin } from "./loginOutput.js"
+
+export const token = Command.make(
+  "token",
+  {
+    globals,
+    apiKey: Options.redacted("api-key").pipe(
+      Options.withDescription("The API key; prompted for, masked, when omitted on a terminal"),
+      Options.optional
+    )
+  },
+  ({ apiKey, globals: g }) =>
+    Effect.gen(function*() {
+      const brand = yield* Brand
+      const result = yield* ApiKeyLogin.token({
+        apiKey,
+        project: g.project,
+        profile: g.profile,
+        interactive: yield* interactive(g)
+      })
+      yield* renderLogin(g.output, result, brand.name)
+    })
+).pipe(Command.withDescription(
+  "Create a profile from an API key: validates it by listing projects, then selects a project (non-interactive: --api-key and --project)"
+))

@@ -1,0 +1,38 @@
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Projects from "../../Projects.js"
+import { flags, type Globals, globals, interactive } from "../Globals.js"
+import { emit, table } from "../Render.js"
+
+export const get = Command.make("get", { globals }, ({ globals: g }) =>
+  Effect.gen(function*() {
+    const projects = yield* Projects.list(flags(g))
+    yield* emit(g.output, projects, (ps) =>
+      ps.length === 0
+        ? "No projects."
+        : table(["", "ID", "NAME", "TEAM"], ps.map((p) => [p.current ? "*" : "", p.id, p.name, p.teamId])))
+  })).pipe(Command.withDescription("List the projects the credential can see (the selected one marked *)"))
+
+const id = Args.text({ name: "id" }).pipe(Args.withDescription("Project id or name"), Args.optional)
+
+const useHandler = ({ globals: g, id }: { readonly globals: Globals; readonly id: Option.Option<string> }) =>
+  Effect.gen(function*() {
+    const result = yield* Projects.use(flags(g), Option.orElse(id, () => g.project), yield* interactive(g))
+    yield* emit(g.output, result, (r) => `Profile ${r.profile} now uses project ${r.project.name} (${r.project.id})`)
+  })
+
+export const use = Command.make("use", { globals, id }, useHandler).pipe(
+  Command.withDescription("Select the project of the current profile; prompts when ID is omitted on a terminal")
+)
+
+/** `auth project [ID]`: the older llamactl spelling of `projects use`. */
+export const authProject = Command.make("project", { globals, id }, useHandler).pipe(
+  Command.withDescription("Select the project of the current profile (same as `projects use`)")
+)
+
+export const projects = Command.make("projects").pipe(
+  Command.withDescription("Projects of the current profile"),
+  Command.withSubcommands([get, use])
+)
