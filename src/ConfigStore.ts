@@ -172,26 +172,25 @@ export const layerFile: Layer.Layer<ConfigStore, never, Brand> = Layer.effect(
 )
 
 /** An in-memory store, for tests; `initial` seeds it. */
-export const layerMemory = (initial?: ConfigFile): Layer.Layer<ConfigStore, never, Brand> =>
-  Layer.effect(
-    ConfigStore,
-    Effect.gen(function*() {
-      const brand = yield* Brand
-      const ref = yield* Ref.make(initial ?? empty(brand))
-      const lock = yield* Effect.makeSemaphore(1)
-      return ConfigStore.of({
-        location: "memory",
-        directory: "memory",
-        read: Ref.get(ref),
-        modify: (f) =>
-          lock.withPermits(1)(
-            Effect.gen(function*() {
-              const current = yield* Ref.get(ref)
-              const [result, next] = yield* f(current)
-              yield* Ref.set(ref, next)
-              return result
-            })
-          )
-      })
+export const makeMemory = (initial: ConfigFile) =>
+  Effect.gen(function*() {
+    const ref = yield* Ref.make(initial)
+    const lock = yield* Effect.makeSemaphore(1)
+    return ConfigStore.of({
+      location: "memory",
+      directory: "memory",
+      read: Ref.get(ref),
+      modify: (f) =>
+        lock.withPermits(1)(
+          Effect.gen(function*() {
+            const current = yield* Ref.get(ref)
+            const [result, next] = yield* f(current)
+            yield* Ref.set(ref, next)
+            return result
+          })
+        )
     })
-  )
+  })
+
+export const layerMemory = (initial?: ConfigFile): Layer.Layer<ConfigStore, never, Brand> =>
+  Layer.effect(ConfigStore, Effect.flatMap(Brand, (brand) => makeMemory(initial ?? empty(brand))))

@@ -99,13 +99,15 @@ const isAlive = (pid: number): boolean => {
   }
 }
 
-/** One attempt: true when we created the lock file. Breaks a stale lock and reports false so the caller retries. */
-const tryAcquire = (lockFile: string, staleAfterMillis: number): Promise<boolean> =>
+type Attempt = "acquired" | "busy" | "retry"
+
+/** One attempt. A stale lock is broken and reported as "retry", to be tried again at once. */
+const tryAcquire = (lockFile: string, staleAfterMillis: number): Promise<Attempt> =>
   fs.open(lockFile, "wx", FILE_MODE).then(
     async (handle) => {
       await handle.writeFile(JSON.stringify({ pid: process.pid, at: Date.now() }))
       await handle.close()
-      return true
+      return "acquired" as const
     },
     async (e) => {
       if (errnoCode(e) !== "EEXIST") throw e
@@ -113,7 +115,7 @@ const tryAcquire = (lockFile: string, staleAfterMillis: number): Promise<boolean
         fs.readFile(lockFile, "utf8").catch(() => ""),
         fs.stat(lockFile).catch(() => undefined)
       ])
-      if (stat === undefined) return false // released meanwhile: retry
+      if (stat === undefined) return "retry" // released meanwhile
       let holder: number | undefined
       try {
         holder = JSON.parse(text).pid
@@ -122,8 +124,11 @@ const tryAcquire = (lockFile: string, staleAfterMillis: number): Promise<boolean
       }
       const age = Date.now() - stat.mtimeMs
       const dead = typeof holder === "number" && !isAlive(holder)
-      if (dead || age > staleAfterMillis) await fs.rm(lockFile, { force: true })
-      return false
+      if (dead || age > staleAfterMillis) {
+        await fs.rm(lockFile, { force: true })
+        return "retry"
+      }
+      return "busy"
     }
   )
 
@@ -147,7 +152,9 @@ export const withLock = <A, E, R>(
   const acquire = Effect.gen(function*() {
     let delay = 5
     let waited = 0
-    while (!(yield* attempt)) {
+    let outcome: Attempt
+    while ((outcome = yield* attempt) !== "acquired") {
+      if (outcome === "retry") continue
       if (waited >= timeoutMillis) return yield* new LockTimeout({ path: lockFile, waitedMillis: waited })
       // Jitter keeps twenty waiting processes from retrying in lock-step.
       const sleep = Math.round(delay * (0.5 + Math.random()))
