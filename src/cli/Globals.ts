@@ -2,10 +2,11 @@
  * Options every leaf command accepts, wherever they stand on the command line
  * (`latchkey auth status --profile ci -o json`), and what they mean for this invocation.
  */
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
 import * as Effect from "effect/Effect"
 import type * as Credentials from "../Credentials.js"
-import { UsageError } from "../Errors.js"
 import * as Settings from "../Settings.js"
 import { Tty } from "../Tty.js"
 
@@ -32,7 +33,13 @@ export const globals = Options.all({
     Options.withDescription("Never prompt (the default when not on a terminal or when CI is set)")
   ),
   verbose: Options.boolean("verbose").pipe(Options.withAlias("v"), Options.withDescription("Show details of failures"))
-})
+}).pipe(
+  Options.mapEffect((g) =>
+    g.interactive && g.noInteractive
+      ? Effect.fail(ValidationError.invalidValue(HelpDoc.p("--interactive and --no-interactive exclude each other")))
+      : Effect.succeed(g)
+  )
+)
 
 export type Globals = typeof globals extends Options.Options<infer A> ? A : never
 
@@ -41,9 +48,6 @@ export const flags = (g: Globals): Credentials.Flags => ({ profile: g.profile, p
 /** May this invocation prompt? Only with both stdin and stdout on a terminal and CI unset, unless a flag says. */
 export const interactive = (g: Globals) =>
   Effect.gen(function*() {
-    if (g.interactive && g.noInteractive) {
-      return yield* new UsageError({ reason: "--interactive and --no-interactive exclude each other" })
-    }
     if (g.noInteractive) return false
     if (g.interactive) return true
     const tty = yield* Tty

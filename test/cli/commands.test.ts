@@ -1,0 +1,264 @@
+/** Every verb, run in-process through the real Command tree with a recording console. */
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Sandbox from "../../src/sandbox/Sandbox.js"
+import * as TestLayers from "../support/TestLayers.js"
+
+const ALICE_ACME = "lk_sandbox_alice_acme_4f1c9a7e2b"
+const ALICE_ALL = "lk_sandbox_alice_all_8d3e6b0c51"
+const BOB = "lk_sandbox_bob_initech_27a9f4d6c3"
+
+const setup = (options: TestLayers.Options = {}) =>
+  Effect.gen(function*() {
+    const sandbox = yield* Sandbox.make({ port: 0 })
+    const t = yield* TestLayers.make({ ...options, env: { LATCHKEY_API_URL: sandbox.apiUrl, ...options.env } })
+    const out = () => t.recorded.stdout.join("\n")
+    const err = () => t.recorded.stderr.join("\n")
+    const json = () => JSON.parse(out())
+    return { sandbox, t, out, err, json }
+  })
+
+const noSecretsIn = (text: string) => {
+  for (const key of [ALICE_ACME, ALICE_ALL, BOB]) assert.notInclude(text, key)
+}
+
+describe("auth status", () => {
+  it.scoped("not logged in: exit 1, one line on stderr, nothing on stdout", () =>
+    Effect.gen(function*() {
+      const { err, out, t } = yield* setup()
+      assert.strictEqual(yield* t.cli("auth", "status"), 1)
+      assert.strictEqual(out(), "")
+      assert.deepStrictEqual(t.recorded.stderr.length, 1)
+      assert.include(err(), "not logged in")
+    }))
+
+  it.scoped("-o json when not logged in gives a stable object and exit 1", () =>
+    Effect.gen(function*() {
+      const { json, t } = yield* setup()
+      assert.strictEqual(yield* t.cli("auth", "status", "-o", "json"), 1)
+      assert.deepStrictEqual(Object.keys(json()), ["authenticated", "reason"])
+      assert.isFalse(json().authenticated)
+    }))
+
+  it.scoped("after set-key: who, method, source, storage, team, project, masked key — and no secret", () =>
+    Effect.gen(function*() {
+      const { err, json, out, sandbox, t } = yield* setup()
+      assert.strictEqual(yield* t.cli("auth", "set-key", ALICE_ACME), 0)
+      assert.include(out(), "Logged in as alice@example.com (Acme Research) as profile alice-key-7e2b")
+      assert.strictEqual(yield* t.cli("auth", "status"), 0)
+      assert.include(out(), `Logged in to ${sandbox.apiUrl} as alice@example.com (Alice Example)`)
+      assert.include(out(), "alice-key-7e2b (from current profile)")
+      assert.include(out(), "API key lk_****7e2b")
+      noSecretsIn(out() + err())
+      assert.strictEqual(yield* t.cli("auth", "status", "-o", "json"), 0)
+      const status = json()
+      assert.deepStrictEqual(
+        [status.authenticated, status.method, status.source, status.profile, status.maskedKey, status.team.slug, status.project],
+        [true, "api-key", "current profile", "alice-key-7e2b", "lk_****7e2b", "acme", { id: "prj_acme_web", name: "Website", source: "profile" }]
+      )
+      noSecretsIn(out())
+    }))
+
+  it.scoped("an API key in the environment wins, is named as the source, and the override is announced", () =>
+    Effect.gen(function*() {
+      const { err, json, t } = yield* setup({ env: { LATCHKEY_API_KEY: BOB, LATCHKEY_PROJECT_ID: "prj_x" } })
+      // Store a profile first with --profile, which beats the variable.
+      assert.strictEqual(yield* t.cli("auth", "set-key", ALICE_ACME, "--profile", "alice"), 0)
+      assert.strictEqual(yield* t.cli("auth", "status", "-o", "json"), 0)
+      assert.deepStrictEqual([json().source, json().user.email, json().storage, json().project.source], ["LATCHKEY_API_KEY", "bob@example.com", "env", "env"])
+      assert.include(err(), "using LATCHKEY_API_KEY instead of profile alice")
+      assert.strictEqual(yield* t.cli("auth", "status", "-o", "json", "--profile", "alice"), 0)
+      assert.deepStrictEqual([json().source, json().user.email], ["--profile", "alice@example.com"])
+    }))
+
+  it.scoped("a rejected credential is exit 1 with the server's reason", () =>
+    Effect.gen(function*() {
+      const { err, t } = yield* setup({ env: { LATCHKEY_API_KEY: "lk_sandbox_alice_revoked_0b5e1d9f7a" } })
+      assert.strictEqual(yield* t.cli("auth", "status"), 1)
+      assert.include(err(), "rejected the credential (HTTP 401")
+    }))
+
+  it.scoped("--profile naming no profile: exit 1 naming it", () =>
+    Effect.gen(function*() {
+      const { err, t } = yield* setup()
+      assert.strictEqual(yield* t.cli("auth", "status", "--profile", "ghost"), 1)
+      assert.include(err(), "no profile named ghost")
+    }))
+})
+
+describe("API-key logins", () => {
+  it.scoped("set-key with a bad key: non-zero, nothing kept", () =>
+    Effect.gen(function*() {
+      const { err, t } = yield* setup()
+      assert.strictEqual(yield* t.cli("auth", "set-key", "lk_sandbox_alice_revoked_0b5e1d9f7a"), 4)
+      assert.include(err(), "rejected the credential")
+      assert.strictEqual(yield* t.cli("auth", "set-key", "sk-inference-abc"), 1)
+      assert.include(err(), "keys start with lk_")
+      assert.deepStrictEqual((yield* t.config).profiles, {})
+      assert.strictEqual((yield* t.secrets).size, 0)
+    }))
+
+  it.scoped("token: non-interactive needs both flags (exit 2); with them it creates the current profile", () =>
+    Effect.gen(function*() {
+      const { err, json, t } = yield* setup()
+      assert.strictEqual(yield* t.cli("auth", "token", "--api-key", ALICE_ALL), 2)
+      assert.include(err(), "pass --project")
+      assert.strictEqual(yield* t.cli("auth", "token", "--api-key", ALICE_ALL, "--project", "prj_globex_api", "-o", "json"), 0)
+      assert.deepStrictEqual([json().profile, json().project.id, json().current], ["alice-key-0c51", "prj_globex_api", true])
+      noSecretsIn(JSON.stringify(yield* t.config))
+    }))
+
+  it.scoped("token on a terminal asks for the key and the project", () =>
+    Effect.gen(function*() {
+      const { t } = yield* setup({ tty: true, prompts: [ALICE_ALL, "Globex API"] })
+      assert.strictEqual(yield* t.cli("auth", "token"), 0)
+      assert.deepStrictEqual(yield* t.asked, ["API key", "Project"])
+      assert.strictEqual((yield* t.config).profiles["alice-key-0c51"]?.project?.id, "prj_globex_api")
+    }))
+
+  it.scoped("CI set: never prompts even on a terminal", () =>
+    Effect.gen(function*() {
+      const { t } = yield* setup({ tty: true, env: { CI: "true" } })
+      assert.strictEqual(yield* t.cli("auth", "token"), 2)
+      assert.deepStrictEqual(yield* t.asked, [])
+    }))
+
+  it.scoped("login --with-api-key reads stdin; --profile names it; --no-switch keeps current", () =>
+    Effect.gen(function*() {
+      const { out, t } = yield* setup({ stdin: `${BOB}\n` })
+      assert.strictEqual(yield* t.cli("auth", "set-key", ALICE_ACME, "--profile", "alice"), 0)
+      assert.strictEqual(yield* t.cli("auth", "login", "--with-api-key", "--profile", "bob", "--no-switch"), 0)
+      assert.include(out(), "as profile bob")
+      const config = yield* t.config
+      assert.deepStrictEqual([config.currentProfile, config.profiles["bob"]?.user?.email], ["alice", "bob@example.com"])
+    }))
+
+  it.scoped("login without --with-api-key says what to use instead (exit 2)", () =>
+    Effect.gen(function*() {
+      const { err, t } = yield* setup()
+      assert.strictEqual(yield* t.cli("auth", "login"), 2)
+      assert.include(err(), "--with-api-key")
+    }))
+})
+
+describe("profiles", () => {
+  const twoProfiles = Effect.gen(function*() {
+    const s = yield* setup()
+    assert.strictEqual(yield* s.t.cli("auth", "set-key", ALICE_ACME, "--profile", "alice"), 0)
+    assert.strictEqual(yield* s.t.cli("auth", "set-key", BOB, "--profile", "bob"), 0)
+    return s
+  })
+
+  it.scoped("list/get: text marks current with *, json and yaml carry no secrets", () =>
+    Effect.gen(function*() {
+      const { json, out, t } = yield* twoProfiles
+      assert.strictEqual(yield* t.cli("auth", "list"), 0)
+      const lines = out().split("\n")
+      assert.match(lines[0]!, /^\s+NAME\s+USER/)
+      assert.match(lines.find((l) => l.includes("bob"))!, /^\*\s+bob\s+bob@example.com/)
+      assert.match(lines.find((l) => l.includes("alice@"))!, /^\s+alice\s/)
+      assert.strictEqual(yield* t.cli("auth", "get", "-o", "json"), 0)
+      assert.deepStrictEqual(json().map((p: { name: string; current: boolean }) => [p.name, p.current]), [["alice", false], ["bob", true]])
+      assert.strictEqual(yield* t.cli("auth", "get", "alice", "-o", "yaml"), 0)
+      assert.include(out(), "name: alice\ncurrent: false")
+      noSecretsIn(out())
+      assert.strictEqual(yield* t.cli("auth", "get", "ghost"), 1)
+    }))
+
+  it.scoped("use NAME, switch --profile NAME; use without NAME off a terminal is exit 2", () =>
+    Effect.gen(function*() {
+      const { err, out, t } = yield* twoProfiles
+      assert.strictEqual(yield* t.cli("auth", "use", "alice"), 0)
+      assert.strictEqual(out(), "Switched to alice")
+      assert.strictEqual((yield* t.config).currentProfile, "alice")
+      assert.strictEqual(yield* t.cli("auth", "switch", "--profile", "bob"), 0)
+      assert.strictEqual((yield* t.config).currentProfile, "bob")
+      assert.strictEqual(yield* t.cli("auth", "use"), 2)
+      assert.include(err(), "name the profile to use")
+    }))
+
+  it.scoped("logout NAME removes it and its secret; logout without a current profile is exit 2", () =>
+    Effect.gen(function*() {
+      const { out, t } = yield* twoProfiles
+      assert.strictEqual(yield* t.cli("auth", "logout", "bob"), 0)
+      assert.strictEqual(out(), "Logged out bob")
+      assert.deepStrictEqual(Object.keys((yield* t.config).profiles), ["alice"])
+      assert.deepStrictEqual([...(yield* t.secrets).values()], [ALICE_ACME])
+      assert.strictEqual(yield* t.cli("auth", "logout"), 2)
+      assert.strictEqual(yield* t.cli("auth", "status"), 1)
+    }))
+})
+
+describe("projects", () => {
+  it.scoped("projects get marks the selected one; projects use and auth project change it", () =>
+    Effect.gen(function*() {
+      const { json, out, t } = yield* setup()
+      assert.strictEqual(yield* t.cli("auth", "set-key", ALICE_ALL), 0)
+      assert.strictEqual(yield* t.cli("projects", "get", "-o", "json"), 0)
+      assert.deepStrictEqual(json().filter((p: { current: boolean }) => p.current).map((p: { id: string }) => p.id), ["prj_acme_web"])
+      assert.strictEqual(yield* t.cli("projects", "use", "Globex API"), 0)
+      assert.include(out(), "now uses project Globex API (prj_globex_api)")
+      const profile = (yield* t.config).profiles["alice-key-0c51"]!
+      assert.deepStrictEqual([profile.project?.id, profile.team?.slug], ["prj_globex_api", "globex"])
+      assert.strictEqual(yield* t.cli("auth", "project", "prj_acme_ml"), 0)
+      assert.strictEqual((yield* t.config).profiles["alice-key-0c51"]?.project?.id, "prj_acme_ml")
+      assert.strictEqual(yield* t.cli("projects", "use", "prj_initech_tps"), 1)
+      assert.strictEqual(yield* t.cli("projects", "use"), 2)
+    }))
+
+  it.scoped("projects get when not authenticated is exit 4", () =>
+    Effect.gen(function*() {
+      const { t } = yield* setup()
+      assert.strictEqual(yield* t.cli("projects", "get"), 4)
+    }))
+
+  it.scoped("--project overrides for one command without changing the profile", () =>
+    Effect.gen(function*() {
+      const { json, t } = yield* setup()
+      assert.strictEqual(yield* t.cli("auth", "set-key", ALICE_ALL), 0)
+      assert.strictEqual(yield* t.cli("auth", "status", "-o", "json", "--project", "prj_globex_api"), 0)
+      assert.deepStrictEqual(json().project, { id: "prj_globex_api", name: null, source: "flag" })
+      assert.strictEqual((yield* t.config).profiles["alice-key-0c51"]?.project?.id, "prj_acme_web")
+    }))
+})
+
+describe("environments", () => {
+  it.scoped("add (probed), get, use, delete; profiles follow the current environment", () =>
+    Effect.gen(function*() {
+      const { json, out, sandbox, t } = yield* setup()
+      assert.strictEqual(yield* t.cli("environments", "add", "local", "--api-url", sandbox.apiUrl), 0)
+      assert.strictEqual(out(), `Added environment local (${sandbox.apiUrl})`)
+      assert.strictEqual(yield* t.cli("environments", "use", "local"), 0)
+      assert.strictEqual(yield* t.cli("auth", "set-key", BOB), 0)
+      assert.strictEqual(yield* t.cli("environments", "get", "-o", "json"), 0)
+      assert.deepStrictEqual(
+        json().map((e: { name: string; current: boolean; profiles: number }) => [e.name, e.current, e.profiles]),
+        [["default", false, 0], ["local", true, 1]]
+      )
+      assert.strictEqual(yield* t.cli("environments", "use", "default"), 0)
+      assert.strictEqual(yield* t.cli("auth", "list", "-o", "json"), 0)
+      assert.deepStrictEqual(json(), [])
+      assert.strictEqual(yield* t.cli("environments", "delete", "local"), 1)
+      assert.strictEqual(yield* t.cli("environments", "add", "down", "--api-url", "http://127.0.0.1:1"), 1)
+      assert.strictEqual(yield* t.cli("environments", "add", "down", "--api-url", "http://127.0.0.1:1", "--no-probe"), 0)
+      assert.strictEqual(yield* t.cli("environments", "delete", "down"), 0)
+    }))
+})
+
+describe("the command line itself", () => {
+  it.scoped("bad option values, unknown commands and extra arguments are exit 2", () =>
+    Effect.gen(function*() {
+      const { t } = yield* setup()
+      assert.strictEqual(yield* t.cli("auth", "status", "-o", "xml"), 2)
+      assert.strictEqual(yield* t.cli("auth", "nope"), 2)
+      assert.strictEqual(yield* t.cli("auth", "use", "a", "b"), 2)
+      assert.strictEqual(yield* t.cli("auth", "status", "--interactive", "--no-interactive"), 2)
+    }))
+
+  it.scoped("--version prints the brand's version", () =>
+    Effect.gen(function*() {
+      const { out, t } = yield* setup()
+      assert.strictEqual(yield* t.cli("--version"), 0)
+      assert.strictEqual(out().trim(), "0.0.0-test")
+    }))
+})
