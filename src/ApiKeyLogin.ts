@@ -86,6 +86,9 @@ export interface LoginResult {
   readonly project: Profiles.ProfileView["project"]
   readonly apiUrl: string
   readonly maskedKey: string
+  /** Where the key was stored: the store's kind and location. */
+  readonly storage: string
+  readonly storageLocation: string
 }
 
 const save = Effect.fn("ApiKeyLogin.save")(function*(input: {
@@ -123,7 +126,9 @@ const save = Effect.fn("ApiKeyLogin.save")(function*(input: {
     team: viewed.team,
     project: viewed.project,
     apiUrl: where.apiUrl,
-    maskedKey: viewed.maskedKey ?? ""
+    maskedKey: viewed.maskedKey ?? "",
+    storage: saved.profile.apiKey?.storage ?? "",
+    storageLocation: saved.storageLocation
   } satisfies LoginResult
 })
 

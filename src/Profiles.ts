@@ -220,7 +220,7 @@ export const saveApiKey = Effect.fn("Profiles.saveApiKey")(function*(input: Save
         profiles: { ...config.profiles, [input.name]: profile },
         ...(input.makeCurrent ? { currentProfile: input.name, currentEnvironment: input.environment } : {})
       }
-      return [{ name: input.name, profile, created: existing === undefined }, next] as const
+      return [{ name: input.name, profile, created: existing === undefined, storageLocation: secrets.location }, next] as const
     })
   ).pipe(
     // The secret of a new profile whose config write failed would be an orphan: remove it.

@@ -11,6 +11,10 @@ export const renderLogin = (format: OutputFormat, result: LoginResult, cli: stri
       const team = r.team ? ` (${r.team.name})` : ""
       return `Logged in as ${who}${team} as profile ${r.profile}`
     })
+    if (result.storage === "file") {
+      // Plaintext storage is never silent (see PEERS.md on gh's silent fallback).
+      yield* note(`${cli}: the key is stored in plaintext (mode 0600) in ${result.storageLocation}`)
+    }
     if (format === "text") {
       if (result.project) {
         yield* note(`Project: ${result.project.name ?? result.project.id} (${result.project.id}); change it with \`${cli} projects use\``)
