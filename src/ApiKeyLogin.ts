@@ -21,7 +21,7 @@ export const checkPrefix = Effect.fn("ApiKeyLogin.checkPrefix")(function*(key: R
   const brand = yield* Brand
   const value = Redacted.value(key)
   if (!value.startsWith(brand.keyPrefix) || value.length <= brand.keyPrefix.length) {
-    return yield* new InvalidInput({ reason: `that is not a ${brand.name} API key: keys start with ${brand.keyPrefix}` })
+    return yield* new InvalidInput({ reason: `${brand.name} API keys start with ${brand.keyPrefix}; this one does not` })
   }
   if (/\s/.test(value)) return yield* new InvalidInput({ reason: "an API key cannot contain white space" })
 })

@@ -25,10 +25,12 @@ export const auth = Command.make("auth").pipe(
   Command.withSubcommands([login, token, setKey, status, authList, authGet, authUse, switchCommand, logout, authProject])
 )
 
-export const root = Command.make("latchkey").pipe(
-  Command.withDescription("Standards-based authentication for a platform's CLI"),
-  Command.withSubcommands([auth, projects, environments, sandbox])
-)
+/** The root command, named after the brand. */
+export const makeRoot = (name: string) =>
+  Command.make(name).pipe(
+    Command.withDescription("Standards-based authentication for a platform's CLI"),
+    Command.withSubcommands([auth, projects, environments, sandbox])
+  )
 
 const isLatchkeyError = (e: unknown): e is LatchkeyError =>
   typeof e === "object" && e !== null && "_tag" in e && typeof (e as { message?: unknown }).message === "string"
@@ -40,7 +42,7 @@ const isLatchkeyError = (e: unknown): e is LatchkeyError =>
 export const run = (argv: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const brand = yield* Brand
-    const cli = Command.run(root, { name: brand.name, version: brand.version, executable: brand.name })
+    const cli = Command.run(makeRoot(brand.name), { name: brand.name, version: brand.version, executable: brand.name })
     const verbose = argv.includes("-v") || argv.includes("--verbose")
     return yield* cli(["node", brand.name, ...argv]).pipe(
       Effect.as(ExitCode.Ok as number),

@@ -93,7 +93,7 @@ describe("API-key logins", () => {
       assert.strictEqual(yield* t.cli("auth", "set-key", "lk_sandbox_alice_revoked_0b5e1d9f7a"), 4)
       assert.include(err(), "rejected the credential")
       assert.strictEqual(yield* t.cli("auth", "set-key", "sk-inference-abc"), 1)
-      assert.include(err(), "keys start with lk_")
+      assert.include(err(), "API keys start with lk_; this one does not")
       assert.deepStrictEqual((yield* t.config).profiles, {})
       assert.strictEqual((yield* t.secrets).size, 0)
     }))
@@ -260,5 +260,29 @@ describe("the command line itself", () => {
       const { out, t } = yield* setup()
       assert.strictEqual(yield* t.cli("--version"), 0)
       assert.strictEqual(out().trim(), "0.0.0-test")
+    }))
+})
+
+describe("an embedder's brand", () => {
+  it.scoped("renames the CLI, its variables and its key prefix", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Sandbox.make({ port: 0 })
+      const t = yield* TestLayers.make({
+        brand: { name: "inf", envPrefix: "INF_", keyPrefix: "lk_sandbox_" },
+        env: { INF_API_URL: sandbox.apiUrl }
+      })
+      assert.strictEqual(yield* t.cli("auth", "status"), 1)
+      assert.include(t.recorded.stderr.join("\n"), "inf: not logged in; run `inf auth login`")
+      assert.strictEqual(yield* t.cli("auth", "set-key", "lk_other_prefix_123456"), 1)
+      assert.include(t.recorded.stderr.join("\n"), "inf API keys start with lk_sandbox_; this one does not")
+      assert.strictEqual(yield* t.cli("auth", "set-key", BOB, "--profile", "bob"), 0)
+      // LATCHKEY_* means nothing to this CLI; INF_* does.
+      const u = yield* TestLayers.make({
+        brand: { name: "inf", envPrefix: "INF_" },
+        env: { INF_API_URL: sandbox.apiUrl, INF_API_KEY: ALICE_ACME, LATCHKEY_API_KEY: BOB }
+      })
+      assert.strictEqual(yield* u.cli("auth", "status", "-o", "json"), 0)
+      const status = JSON.parse(u.recorded.stdout.join("\n"))
+      assert.deepStrictEqual([status.source, status.user.email], ["INF_API_KEY", "alice@example.com"])
     }))
 })

@@ -42,7 +42,7 @@ describe("auth set-key", () => {
       const { sandbox, t } = yield* setup()
       const error = yield* Effect.flip(t.provide(ApiKeyLogin.setKey({ key: Redacted.make("sk-inference-x"), profile: none, project: none })))
       assert.strictEqual(error._tag, "InvalidInput")
-      assert.include(error.message, "keys start with lk_")
+      assert.include(error.message, "API keys start with lk_; this one does not")
       assert.strictEqual(sandbox.requests.length, 0)
       assert.strictEqual((yield* t.secrets).size, 0)
     }))
