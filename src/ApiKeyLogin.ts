@@ -158,7 +158,6 @@ export const setKey = Effect.fn("ApiKeyLogin.setKey")(function*(input: {
   readonly profile: Option.Option<string>
   readonly project: Option.Option<string>
 }) {
-  yield* checkPrefix(input.key)
   const config = yield* (yield* ConfigStore).read
   const current = config.currentProfile !== null && config.profiles[config.currentProfile]?.environment === config.currentEnvironment
     ? Option.some(config.currentProfile)

@@ -161,6 +161,8 @@ describe("profiles", () => {
       assert.deepStrictEqual(json().map((p: { name: string; current: boolean }) => [p.name, p.current]), [["alice", false], ["bob", true]])
       assert.strictEqual(yield* t.cli("auth", "get", "alice", "-o", "yaml"), 0)
       assert.include(out(), "name: alice\ncurrent: false")
+      assert.strictEqual(yield* t.cli("auth", "get", "--profile", "alice", "-o", "json"), 0)
+      assert.strictEqual(json().name, "alice")
       noSecretsIn(out())
       assert.strictEqual(yield* t.cli("auth", "get", "ghost"), 1)
     }))

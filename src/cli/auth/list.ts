@@ -51,11 +51,11 @@ const description = "List the profiles of the current environment (current marke
 export const get = Command.make(
   "get",
   { globals, name: Args.text({ name: "name" }).pipe(Args.withDescription("Profile to show"), Args.optional) },
-  ({ globals: g, name }) => handler(name, g.output)
+  ({ globals: g, name }) => handler(Option.orElse(name, () => g.profile), g.output)
 ).pipe(Command.withDescription(description))
 
 export const list = Command.make(
   "list",
   { globals, name: Args.text({ name: "name" }).pipe(Args.withDescription("Profile to show"), Args.optional) },
-  ({ globals: g, name }) => handler(name, g.output)
+  ({ globals: g, name }) => handler(Option.orElse(name, () => g.profile), g.output)
 ).pipe(Command.withDescription(`${description} (same as get)`))
