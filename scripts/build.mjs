@@ -20,6 +20,9 @@ const result = await esbuild.build({
   minify: true,
   legalComments: "none",
   metafile: true,
+  // The sandbox's OpenID provider breaks when bundled (esbuild's interop loses a generator
+  // function); it is loaded from node_modules, and only by `latchkey sandbox`.
+  external: ["oidc-provider"],
   logLevel: "warning"
 })
 const outputs = Object.entries(result.metafile.outputs).map(([file, o]) => `${file} ${(o.bytes / 1024).toFixed(0)} KiB`)

@@ -11,17 +11,38 @@ export const sandbox = Command.make(
   "sandbox",
   {
     port: Options.integer("port").pipe(Options.withDescription("Port on 127.0.0.1 (0: any free port)"), Options.withDefault(defaultPort)),
+    issuerPort: Options.integer("issuer-port").pipe(
+      Options.withDescription("Port of the OpenID provider on 127.0.0.1 (0: any free port)"),
+      Options.withDefault(defaultPort + 1)
+    ),
     fixtures: Options.file("fixtures", { exists: "yes" }).pipe(
       Options.withDescription("JSON file of users, teams, projects and API keys (default: the built-in fixtures)"),
       Options.optional
+    ),
+    interval: Options.integer("interval").pipe(
+      Options.withDescription("Seconds the device flow makes clients wait between polls (slow_down when they don't)"),
+      Options.withDefault(5)
+    ),
+    accessTokenTtl: Options.integer("access-token-ttl").pipe(
+      Options.withDescription("Access-token lifetime in seconds"),
+      Options.withDefault(3600)
+    ),
+    approveAs: Options.text("approve-as").pipe(
+      Options.withDescription("Demo mode: approve every device code as this fixture user (email), unattended"),
+      Options.optional
+    ),
+    approveAfter: Options.integer("approve-after").pipe(
+      Options.withDescription("Seconds before demo mode approves a code"),
+      Options.withDefault(3)
     )
   },
   (options) =>
     // Loaded on demand: the sandbox is never on the CLI's runtime path.
     Effect.promise(() => import("../sandbox/run.js")).pipe(
-      Effect.flatMap((m) => m.run(options)),
+      // With --port 0 the provider takes a free port too.
+      Effect.flatMap((m) => m.run({ ...options, issuerPort: options.port === 0 ? 0 : options.issuerPort })),
       Effect.mapError((e) => new InvalidInput({ reason: e.message }))
     )
 ).pipe(Command.withDescription(
-  "Run a local platform (control-plane API with fixture users, teams, projects and keys) on 127.0.0.1; prints one JSON line with its apiUrl when ready"
+  "Run a local platform on 127.0.0.1 — a control-plane API with fixture users, teams, projects and keys, and a real OpenID provider — and print one JSON line {apiUrl, issuer, clientId} when ready"
 ))
