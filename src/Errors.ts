@@ -120,6 +120,7 @@ export type LatchkeyError =
   | UsageError
   | Cancelled
   | SecretStoreError
+  | LoginFailed
 
 export const exitCode = (error: LatchkeyError): number => {
   switch (error._tag) {
@@ -137,3 +138,10 @@ export const exitCode = (error: LatchkeyError): number => {
 
 /** End the command with `code` after it has already told the user why (e.g. `auth status` when not logged in). */
 export class SilentExit extends Data.TaggedError("SilentExit")<{ readonly code: number }> {}
+
+/** The device-flow login did not produce a session (denied, expired, or a protocol failure). */
+export class LoginFailed extends Data.TaggedError("LoginFailed")<{ readonly reason: string }> {
+  override get message() {
+    return this.reason
+  }
+}

@@ -4,6 +4,7 @@
  * (as gh's httpmock registry does).
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
@@ -14,7 +15,7 @@ export interface Stub {
   readonly url: string
   /** How many times it may be used (default once). */
   readonly times?: number
-  readonly respond: (request: HttpClientRequest.HttpClientRequest) => Effect.Effect<Response>
+  readonly respond: (request: HttpClientRequest.HttpClientRequest) => Effect.Effect<Response, HttpClientError.HttpClientError>
 }
 
 export const json = (status: number, body: unknown) =>

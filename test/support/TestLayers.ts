@@ -15,6 +15,7 @@ import * as Layer from "effect/Layer"
 import * as Brand from "../../src/Brand.js"
 import { run } from "../../src/cli/Cli.js"
 import * as ConfigStore from "../../src/ConfigStore.js"
+import * as OAuthClient from "../../src/OAuthClient.js"
 import * as PlatformApi from "../../src/PlatformApi.js"
 import * as Prompt from "../../src/Prompt.js"
 import * as SecretStore from "../../src/SecretStore.js"
@@ -61,6 +62,7 @@ export const make = (options: Options = {}) =>
     const layer = Layer.mergeAll(
       stores,
       PlatformApi.layer.pipe(Layer.provide(options.http ?? FetchHttpClient.layer)),
+      OAuthClient.layer.pipe(Layer.provide(options.http ?? FetchHttpClient.layer)),
       Layer.succeed(Prompt.Prompt, prompts.prompt),
       Tty.layerTest({ ...(options.tty === undefined ? {} : { tty: options.tty }), ...(options.stdin === undefined ? {} : { stdin: options.stdin }) }),
       NodeFileSystem.layer,
