@@ -103,11 +103,11 @@ const save = Effect.fn("ApiKeyLogin.save")(function*(input: {
   const project = yield* pickProject(projects, input.project, input.choose)
   const team = project.pipe(Option.flatMap((p) => Option.fromNullable(teams.find((t) => t.id === p.teamId))))
   const name = Option.getOrElse(input.name, () => Profiles.apiKeyProfileName(me.user, input.key))
-  const saved = yield* Profiles.saveApiKey({
+  const saved = yield* Profiles.save({
     name,
     environment: where.environment,
     apiUrl: where.apiUrl,
-    key: input.key,
+    credential: { kind: "api-key", key: input.key },
     user: me.user,
     team: Option.orElse(team, () => teams.length === 1 ? Option.some(teams[0]!) : Option.none()),
     project,

@@ -53,8 +53,16 @@ export const Profile = Schema.Struct({
   project: Schema.optional(Schema.Struct({ id: Schema.String, name: Schema.optional(Schema.String) })),
   /** Present when the profile has an API key: where it is stored and a masked hint. */
   apiKey: Schema.optional(Schema.Struct({ storage: StorageKind, hint: Schema.String })),
-  /** Present when the profile has a device-flow session. */
-  session: Schema.optional(Schema.Struct({ storage: StorageKind })),
+  /** Present when the profile has a device-flow session: where its tokens are and how to refresh them. */
+  session: Schema.optional(Schema.Struct({
+    storage: StorageKind,
+    issuer: Schema.String,
+    clientId: Schema.String,
+    /** The ID token's `sub`: logging in again as the same subject updates this profile. */
+    subject: Schema.String,
+    tokenEndpoint: Schema.String,
+    revocationEndpoint: Schema.optional(Schema.String)
+  })),
   createdAt: Schema.String,
   updatedAt: Schema.String
 })
@@ -94,6 +102,11 @@ export interface ConfigStoreShape {
   readonly modify: <A, E, R>(
     f: (config: ConfigFile) => Effect.Effect<readonly [A, ConfigFile], E, R>
   ) => Effect.Effect<A, E | ConfigFileError | ConfigWriteError | LockTimeout, R>
+  /** Run `use` holding the named lock, exclusive across processes (e.g. one refresh per session). */
+  readonly withLock: <A, E, R>(
+    name: string,
+    use: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E | ConfigWriteError | LockTimeout, R>
 }
 
 export class ConfigStore extends Context.Tag("latchkey/ConfigStore")<ConfigStore, ConfigStoreShape>() {}
@@ -166,7 +179,9 @@ export const layerFile: Layer.Layer<ConfigStore, never, Brand> = Layer.effect(
               return result
             })
           ))
-        )
+        ),
+      withLock: (name, use) =>
+        files.ensureDir(directory).pipe(Effect.zipRight(files.withLock(path.join(directory, name), use)))
     })
   })
 )
@@ -176,7 +191,17 @@ export const makeMemory = (initial: ConfigFile) =>
   Effect.gen(function*() {
     const ref = yield* Ref.make(initial)
     const lock = yield* Effect.makeSemaphore(1)
+    const named = new Map<string, Effect.Semaphore>()
     return ConfigStore.of({
+      withLock: (name, use) =>
+        Effect.suspend(() => {
+          let semaphore = named.get(name)
+          if (semaphore === undefined) {
+            semaphore = Effect.unsafeMakeSemaphore(1)
+            named.set(name, semaphore)
+          }
+          return semaphore.withPermits(1)(use)
+        }),
       location: "memory",
       directory: "memory",
       read: Ref.get(ref),

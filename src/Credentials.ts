@@ -20,6 +20,7 @@ import { type ConfigFile, ConfigStore, type Profile, type StorageKind } from "./
 import { InvalidInput, NotAuthenticated } from "./Errors.js"
 import type { Credential } from "./PlatformApi.js"
 import { SecretStore } from "./SecretStore.js"
+import * as Session from "./Session.js"
 import * as Settings from "./Settings.js"
 
 export interface Flags {
@@ -209,17 +210,24 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
     } satisfies Resolved as Resolved
   }
   const secrets = yield* SecretStore
-  const token = yield* secrets.get({ id: decided.profile.secretId, kind: decided.method })
-  if (Option.isNone(token)) {
-    return yield* new NotAuthenticated({
-      reason: `the ${decided.method === "api-key" ? "API key" : "session"} of profile ${decided.name} is missing from ${secrets.location}`,
-      cli: brand.name
-    })
+  let token: Redacted.Redacted
+  if (decided.method === "session") {
+    // Refreshes the access token first when it is about to expire.
+    token = (yield* Session.accessToken(decided.name, decided.profile)).token
+  } else {
+    const stored = yield* secrets.get({ id: decided.profile.secretId, kind: "api-key" })
+    if (Option.isNone(stored)) {
+      return yield* new NotAuthenticated({
+        reason: `the API key of profile ${decided.name} is missing from ${secrets.location}`,
+        cli: brand.name
+      })
+    }
+    token = stored.value
   }
   return {
     source: decided.source,
     method: decided.method,
-    credential: { apiUrl: decided.profile.apiUrl, token: token.value },
+    credential: { apiUrl: decided.profile.apiUrl, token },
     environment: decided.profile.environment,
     profile: Option.some({ name: decided.name, profile: decided.profile }),
     project: decided.project,

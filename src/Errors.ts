@@ -121,11 +121,13 @@ export type LatchkeyError =
   | Cancelled
   | SecretStoreError
   | LoginFailed
+  | SessionExpired
 
 export const exitCode = (error: LatchkeyError): number => {
   switch (error._tag) {
     case "NotAuthenticated":
     case "CredentialRejected":
+    case "SessionExpired":
       return ExitCode.NotAuthenticated
     case "UsageError":
       return ExitCode.Usage
@@ -143,5 +145,12 @@ export class SilentExit extends Data.TaggedError("SilentExit")<{ readonly code: 
 export class LoginFailed extends Data.TaggedError("LoginFailed")<{ readonly reason: string }> {
   override get message() {
     return this.reason
+  }
+}
+
+/** The session's refresh token was refused (expired, revoked, or reused): only a new login helps. */
+export class SessionExpired extends Data.TaggedError("SessionExpired")<{ readonly cli: string; readonly profile: string }> {
+  override get message() {
+    return `session expired, run \`${this.cli} auth login\` (profile ${this.profile})`
   }
 }

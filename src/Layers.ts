@@ -8,7 +8,9 @@ import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import * as Layer from "effect/Layer"
 import * as Brand from "./Brand.js"
+import * as Browser from "./Browser.js"
 import * as ConfigStore from "./ConfigStore.js"
+import * as OAuthClient from "./OAuthClient.js"
 import * as PlatformApi from "./PlatformApi.js"
 import * as Prompt from "./Prompt.js"
 import * as SecretStore from "./SecretStore.js"
@@ -23,6 +25,8 @@ export const layerLive = (brand: Brand.BrandShape) => {
     config,
     SecretStore.layerFile.pipe(Layer.provide(config)),
     PlatformApi.layer.pipe(Layer.provide(FetchHttpClient.layer)),
+    OAuthClient.layer.pipe(Layer.provide(FetchHttpClient.layer)),
+    Browser.layer,
     Prompt.layer.pipe(Layer.provide(layerPlatform)),
     Tty.layer,
     layerPlatform

@@ -14,6 +14,7 @@ import { InvalidInput, UsageError } from "./Errors.js"
 import type { Project } from "./PlatformApi.js"
 import { Prompt } from "./Prompt.js"
 import { type SecretKind, SecretStore } from "./SecretStore.js"
+import * as Session from "./Session.js"
 import * as Settings from "./Settings.js"
 
 /** `lk_****3f9a`: the brand prefix (when the key has it) and the last four characters. */
@@ -120,18 +121,26 @@ export const use = Effect.fn("Profiles.use")(function*(name: Option.Option<strin
   })
 })
 
-/** `auth logout [NAME]`: remove a profile and its secrets. Without NAME, the current profile. */
+/**
+ * `auth logout [NAME]`: revoke the session at the provider (a failure is reported, not fatal),
+ * then remove the profile and its secrets. Without NAME, the current profile.
+ */
 export const logout = Effect.fn("Profiles.logout")(function*(name: Option.Option<string>) {
   const brand = yield* Brand
   const store = yield* ConfigStore
   const secrets = yield* SecretStore
   const env = yield* Settings.read
+  const before = yield* store.read
+  const target = Option.getOrNull(name) ?? before.currentProfile
+  if (target === null) {
+    return yield* new UsageError({ reason: `no current profile; name the profile to log out` })
+  }
+  const stored = before.profiles[target]
+  if (stored === undefined) return yield* unknownProfile(brand, target)
+  // Outside the config lock: revocation is a network call.
+  const revocationFailed = yield* Session.revoke(target, stored)
   const result = yield* store.modify((config) =>
     Effect.gen(function*() {
-      const target = Option.getOrNull(name) ?? config.currentProfile
-      if (target === null) {
-        return yield* new UsageError({ reason: `no current profile; name the profile to log out` })
-      }
       const profile = config.profiles[target]
       if (profile === undefined) return yield* unknownProfile(brand, target)
       // Secrets first: a profile removed while its secret stayed behind would orphan a credential.
@@ -148,13 +157,17 @@ export const logout = Effect.fn("Profiles.logout")(function*(name: Option.Option
         })
       )
       return [
-        { name: target, wasCurrent },
+        { name: target, wasCurrent, revoked: stored.session !== undefined && Option.isNone(revocationFailed) },
         { ...config, profiles, environments, currentProfile: wasCurrent ? null : config.currentProfile }
       ] as const
     })
   )
   const vars = Settings.variableNames(brand.envPrefix)
-  return { ...result, envKeyStillSet: Option.isSome(env.apiKey) ? Option.some(vars.apiKey) : Option.none() }
+  return {
+    ...result,
+    revocationFailed,
+    envKeyStillSet: Option.isSome(env.apiKey) ? Option.some(vars.apiKey) : Option.none()
+  }
 })
 
 /** Make a profile name from the key's owner: `alice-key-3f9a`. */
@@ -163,26 +176,36 @@ export const apiKeyProfileName = (user: User, key: Redacted.Redacted): string =>
   return `${local}-key-${Redacted.value(key).slice(-4).toLowerCase()}`
 }
 
-export interface SaveApiKey {
+/** What a login stores besides the profile's identity: an API key, or a session. */
+export type Credential =
+  | { readonly kind: "api-key"; readonly key: Redacted.Redacted }
+  | {
+    readonly kind: "session"
+    readonly tokens: Redacted.Redacted
+    readonly session: Omit<NonNullable<Profile["session"]>, "storage">
+  }
+
+export interface SaveProfile {
   readonly name: string
   readonly environment: string
   readonly apiUrl: string
-  readonly key: Redacted.Redacted
+  readonly credential: Credential
   readonly user: User
   readonly team: Option.Option<Team>
-  readonly project: Option.Option<Project>
+  readonly project: Option.Option<{ readonly id: string; readonly name: string }>
   readonly makeCurrent: boolean
 }
 
 /**
- * Store `key` in the secret store and the profile that refers to it, as one locked step. A new
- * profile whose config write fails leaves no secret behind.
+ * Store a credential in the secret store and the profile that refers to it, as one locked step.
+ * A new profile whose config write fails leaves no secret behind.
  */
-export const saveApiKey = Effect.fn("Profiles.saveApiKey")(function*(input: SaveApiKey) {
+export const save = Effect.fn("Profiles.save")(function*(input: SaveProfile) {
   const brand = yield* Brand
   const store = yield* ConfigStore
   const secrets = yield* SecretStore
   const now = new Date(yield* Clock.currentTimeMillis).toISOString()
+  const kind = input.credential.kind
   let storedNewSecret: Option.Option<string> = Option.none()
   return yield* store.modify((config) =>
     Effect.gen(function*() {
@@ -195,14 +218,15 @@ export const saveApiKey = Effect.fn("Profiles.saveApiKey")(function*(input: Save
       if (existing?.user && existing.user.id !== input.user.id) {
         return yield* new InvalidInput({
           reason:
-            `profile ${input.name} is ${existing.user.email}'s, but the key belongs to ${input.user.email}; choose another name with --profile`
+            `profile ${input.name} is ${existing.user.email}'s, but this login is ${input.user.email}'s; choose another name with --profile`
         })
       }
       const secretId = existing?.secretId ?? randomUUID()
-      yield* secrets.set({ id: secretId, kind: "api-key" }, input.key)
+      const credential = input.credential
+      yield* secrets.set({ id: secretId, kind }, credential.kind === "api-key" ? credential.key : credential.tokens)
       if (existing === undefined) storedNewSecret = Option.some(secretId)
-      // Team and project are replaced, not merged: a project of the key's previous team would be wrong.
-      const { team: _team, project: _project, ...rest } = existing ?? {}
+      // Team and project are replaced, not merged: a project of another team would be wrong.
+      const { project: _project, team: _team, ...rest } = existing ?? {}
       const profile: Profile = {
         ...rest,
         environment: input.environment,
@@ -211,7 +235,9 @@ export const saveApiKey = Effect.fn("Profiles.saveApiKey")(function*(input: Save
         user: input.user,
         ...Option.match(input.team, { onNone: () => ({}), onSome: (team) => ({ team }) }),
         ...Option.match(input.project, { onNone: () => ({}), onSome: (p) => ({ project: { id: p.id, name: p.name } }) }),
-        apiKey: { storage: secrets.kind, hint: maskKey(input.key, brand.keyPrefix) },
+        ...(credential.kind === "api-key"
+          ? { apiKey: { storage: secrets.kind, hint: maskKey(credential.key, brand.keyPrefix) } }
+          : { session: { storage: secrets.kind, ...credential.session } }),
         createdAt: existing?.createdAt ?? now,
         updatedAt: now
       }
@@ -227,7 +253,7 @@ export const saveApiKey = Effect.fn("Profiles.saveApiKey")(function*(input: Save
     Effect.tapError(() =>
       Option.match(storedNewSecret, {
         onNone: () => Effect.void,
-        onSome: (id) => Effect.ignore(secrets.remove({ id, kind: "api-key" }))
+        onSome: (id) => Effect.ignore(secrets.remove({ id, kind }))
       })
     )
   )

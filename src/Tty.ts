@@ -14,6 +14,8 @@ export interface TtyShape {
   readonly stderrIsTTY: boolean
   /** All of standard input, as text. */
   readonly readStdin: Effect.Effect<string, InvalidInput>
+  /** Write to stderr without a newline (for a spinner that redraws its line). */
+  readonly writeStderr: (text: string) => Effect.Effect<void>
 }
 
 export class Tty extends Context.Tag("latchkey/Tty")<Tty, TtyShape>() {}
@@ -30,7 +32,8 @@ export const layer: Layer.Layer<Tty> = Layer.sync(Tty, () =>
         return Buffer.concat(chunks).toString("utf8")
       },
       catch: (e) => new InvalidInput({ reason: `cannot read standard input: ${e instanceof Error ? e.message : String(e)}` })
-    })
+    }),
+    writeStderr: (text) => Effect.sync(() => void process.stderr.write(text))
   }))
 
 /** Fixed answers, for tests: `layerTest({ stdin: "lk_…\n" })` is a pipe; `{ tty: true }` a terminal. */
@@ -41,6 +44,7 @@ export const layerTest = (options: { readonly tty?: boolean; readonly stdin?: st
       stdinIsTTY: options.tty ?? false,
       stdoutIsTTY: options.tty ?? false,
       stderrIsTTY: options.tty ?? false,
-      readStdin: Effect.succeed(options.stdin ?? "")
+      readStdin: Effect.succeed(options.stdin ?? ""),
+      writeStderr: () => Effect.void
     })
   )

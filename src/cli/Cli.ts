@@ -15,21 +15,37 @@ import { logout } from "./auth/logout.js"
 import { setKey } from "./auth/setKey.js"
 import { status } from "./auth/status.js"
 import { token } from "./auth/token.js"
+import { printToken, refresh, whoami } from "./auth/tokens.js"
 import { switchCommand, use as authUse } from "./auth/use.js"
 import { environments } from "./environments/commands.js"
 import { authProject, projects } from "./projects/commands.js"
 import { sandbox } from "./sandbox.js"
+import { teams } from "./teams/commands.js"
 
 export const auth = Command.make("auth").pipe(
   Command.withDescription("Log in, manage profiles and credentials"),
-  Command.withSubcommands([login, token, setKey, status, authList, authGet, authUse, switchCommand, logout, authProject])
+  Command.withSubcommands([
+    login,
+    token,
+    setKey,
+    status,
+    authList,
+    authGet,
+    authUse,
+    switchCommand,
+    logout,
+    authProject,
+    printToken,
+    whoami,
+    refresh
+  ])
 )
 
 /** The root command, named after the brand. */
 export const makeRoot = (name: string) =>
   Command.make(name).pipe(
     Command.withDescription("Standards-based authentication for a platform's CLI"),
-    Command.withSubcommands([auth, projects, environments, sandbox])
+    Command.withSubcommands([auth, projects, teams, environments, sandbox])
   )
 
 const isLatchkeyError = (e: unknown): e is LatchkeyError =>

@@ -166,7 +166,6 @@ export const make = (options: IssuerOptions) => {
   }
   provider.on("device_authorization.success", () => void stats.deviceAuthorizations++)
   provider.on("server_error", (_ctx: unknown, error: Error) => console.error(`sandbox: OpenID provider error: ${error.stack ?? error}`))
-  provider.on("revocation.success", () => void stats.revocations++)
 
   const loginForm = (uid: string, error?: string) =>
     page(
@@ -224,6 +223,7 @@ export const make = (options: IssuerOptions) => {
     if (path.startsWith("/interaction/")) {
       if (await interaction(req, res, path)) return
     }
+    if (req.method === "POST" && path === "/token/revocation") stats.revocations++
     if (req.method === "POST" && path === "/token") {
       const body = await readBody(req)
       // oidc-provider reads an already-consumed body from `req.body`.

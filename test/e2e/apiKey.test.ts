@@ -65,7 +65,7 @@ describe("API-key flow, end to end", () => {
     assert.strictEqual(r.code, 0, r.stderr)
     assert.strictEqual(r.stdout.trim(), "Logged in as alice@example.com (Acme Research) as profile alice-key-7e2b")
     // Plaintext storage is announced, with the file.
-    assert.include(r.stderr, `the key is stored in plaintext (mode 0600) in ${path.join(configDir, "secrets.json")}`)
+    assert.include(r.stderr, `the credential is stored in plaintext (mode 0600) in ${path.join(configDir, "secrets.json")}`)
 
     r = await cli("auth", "status")
     assert.strictEqual(r.code, 0, r.stderr)

@@ -23,3 +23,14 @@ export const config = (
   profiles,
   ...overrides
 })
+
+/** The `session` part of a profile that logged in through the device flow. */
+export const session = (overrides: Partial<NonNullable<ConfigStore.Profile["session"]>> = {}) => ({
+  storage: "memory" as const,
+  issuer: "http://issuer.test",
+  clientId: "cli",
+  subject: "usr_alice",
+  tokenEndpoint: "http://issuer.test/token",
+  revocationEndpoint: "http://issuer.test/token/revocation",
+  ...overrides
+})

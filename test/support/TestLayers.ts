@@ -13,6 +13,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Brand from "../../src/Brand.js"
+import * as Browser from "../../src/Browser.js"
 import { run } from "../../src/cli/Cli.js"
 import * as ConfigStore from "../../src/ConfigStore.js"
 import * as OAuthClient from "../../src/OAuthClient.js"
@@ -50,6 +51,7 @@ export const make = (options: Options = {}) =>
     const { console, recorded } = TestConsole.make()
     const secrets = yield* SecretStore.makeMemory
     const prompts = yield* Prompt.makeScripted(options.prompts ?? [])
+    const browser = yield* Browser.makeRecording
     const env = { ...options.env, ...(options.configDir ? { LATCHKEY_CONFIG_DIR: options.configDir } : {}) }
     const provider = Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
     const brandShape = Brand.make({ version: "0.0.0-test", ...options.brand })
@@ -64,6 +66,7 @@ export const make = (options: Options = {}) =>
       PlatformApi.layer.pipe(Layer.provide(options.http ?? FetchHttpClient.layer)),
       OAuthClient.layer.pipe(Layer.provide(options.http ?? FetchHttpClient.layer)),
       Layer.succeed(Prompt.Prompt, prompts.prompt),
+      Layer.succeed(Browser.Browser, browser.browser),
       Tty.layerTest({ ...(options.tty === undefined ? {} : { tty: options.tty }), ...(options.stdin === undefined ? {} : { stdin: options.stdin }) }),
       NodeFileSystem.layer,
       NodePath.layer,
@@ -89,6 +92,7 @@ export const make = (options: Options = {}) =>
       recorded,
       secrets: secrets.entries,
       asked: prompts.asked,
+      opened: browser.opened,
       config: provide(Effect.flatMap(ConfigStore.ConfigStore, (s) => s.read))
     }
   })

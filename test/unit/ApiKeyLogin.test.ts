@@ -78,7 +78,7 @@ describe("auth set-key", () => {
       assert.strictEqual(again.profile, "main")
       assert.isFalse(again.created)
       const error = yield* Effect.flip(t.provide(ApiKeyLogin.setKey({ key: Redacted.make(BOB), profile: none, project: none })))
-      assert.include(error.message, "profile main is alice@example.com's, but the key belongs to bob@example.com")
+      assert.include(error.message, "profile main is alice@example.com's, but this login is bob@example.com's")
       // Alice's newer key is still the one stored.
       const secrets = [...(yield* t.secrets).values()]
       assert.deepStrictEqual(secrets, [ALICE_ALL])

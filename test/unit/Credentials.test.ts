@@ -7,7 +7,7 @@ import * as Credentials from "../../src/Credentials.js"
 import * as ConfigStore from "../../src/ConfigStore.js"
 import type { EnvSettings } from "../../src/Settings.js"
 import * as SecretStore from "../../src/SecretStore.js"
-import { brand, config, profile } from "../support/Configs.js"
+import { brand, config, profile, session } from "../support/Configs.js"
 import * as TestLayers from "../support/TestLayers.js"
 
 const env = (overrides: Partial<EnvSettings> = {}): EnvSettings => ({
@@ -35,9 +35,9 @@ const withProfiles = config(
     ci: profile({ apiUrl: "http://ci.test", project: { id: "prj_ci" } }),
     sessionOnly: (() => {
       const { apiKey: _, ...p } = profile()
-      return { ...p, session: { storage: "memory" as const } }
+      return { ...p, session: session() }
     })(),
-    both: profile({ session: { storage: "memory" } }),
+    both: profile({ session: session() }),
     empty: (() => {
       const { apiKey: _, ...p } = profile()
       return p

@@ -1,11 +1,62 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import * as ApiKeyLogin from "../../ApiKeyLogin.js"
 import { Brand } from "../../Brand.js"
+import * as DeviceLogin from "../../DeviceLogin.js"
 import { UsageError } from "../../Errors.js"
+import { Tty } from "../../Tty.js"
 import { globals, interactive } from "../Globals.js"
+import { note } from "../Render.js"
 import { renderLogin } from "./loginOutput.js"
+
+const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+const left = (millis: number) => {
+  const s = Math.max(0, Math.ceil(millis / 1000))
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`
+}
+
+/** On a terminal: a spinner with the time left, redrawn in place. Otherwise: one plain line. */
+const hooks = Effect.gen(function*() {
+  const tty = yield* Tty
+  return {
+    onCode: (info: DeviceLogin.CodeInfo) =>
+      Effect.gen(function*() {
+        yield* note(`! First copy your one-time code: ${info.userCode}`)
+        const url = Option.getOrElse(info.verificationUriComplete, () => info.verificationUri)
+        yield* note(
+          info.browserOpened
+            ? `Opened ${url} in your browser; approve the login there.`
+            : `Open ${info.verificationUri} in a browser and enter the code${Option.isSome(info.verificationUriComplete) ? `, or open ${url}` : ""}.`
+        )
+      }),
+    whileWaiting: <A, E, R>(wait: Effect.Effect<A, E, R>, expiresAt: number) =>
+      Effect.gen(function*() {
+        if (!tty.stderrIsTTY) {
+          const now = yield* Clock.currentTimeMillis
+          yield* note(`Waiting for approval (the code expires in ${left(expiresAt - now)})…`)
+          return yield* wait
+        }
+        const spinner = yield* Effect.fork(
+          Effect.gen(function*() {
+            for (let i = 0;; i++) {
+              const now = yield* Clock.currentTimeMillis
+              yield* tty.writeStderr(`\r${FRAMES[i % FRAMES.length]} Waiting for approval… ${left(expiresAt - now)} left `)
+              yield* Effect.sleep(Duration.millis(100))
+            }
+          })
+        )
+        return yield* wait.pipe(
+          Effect.ensuring(Fiber.interrupt(spinner).pipe(Effect.zipRight(tty.writeStderr("\r\x1b[2K"))))
+        )
+      })
+  }
+})
 
 export const login = Command.make(
   "login",
@@ -14,24 +65,41 @@ export const login = Command.make(
     withApiKey: Options.boolean("with-api-key").pipe(
       Options.withDescription("Read an API key from standard input instead of logging in through the browser")
     ),
-    noSwitch: Options.boolean("no-switch").pipe(
-      Options.withDescription("Store the profile without making it current")
-    )
+    noSwitch: Options.boolean("no-switch").pipe(Options.withDescription("Store the profile without making it current")),
+    team: Options.text("team").pipe(
+      Options.withDescription("Team to act for: id or slug, else slug or name ignoring case"),
+      Options.optional
+    ),
+    noBrowser: Options.boolean("no-browser").pipe(Options.withDescription("Do not open a browser; print the URL only")),
+    web: Options.boolean("web").pipe(Options.withDescription("Log in through the browser without any prompt"))
   },
-  ({ globals: g, noSwitch, withApiKey }) =>
+  ({ globals: g, noBrowser, noSwitch, team, web, withApiKey }) =>
     Effect.gen(function*() {
       const brand = yield* Brand
-      if (!withApiKey) {
-        return yield* new UsageError({
-          reason: `browser (device-flow) login is not available in this build; use \`${brand.name} auth login --with-api-key\` or \`${brand.name} auth token\``
-        })
+      const canPrompt = yield* interactive(g)
+      if (withApiKey) {
+        if (web || Option.isSome(team)) {
+          return yield* new UsageError({ reason: "--with-api-key does not go with --web or --team" })
+        }
+        const result = yield* ApiKeyLogin.withApiKey({ profile: g.profile, project: g.project, noSwitch, interactive: canPrompt })
+        return yield* renderLogin(g.output, result, brand.name)
       }
-      const result = yield* ApiKeyLogin.withApiKey({
-        profile: g.profile,
-        project: g.project,
-        noSwitch,
-        interactive: yield* interactive(g)
-      })
+      if (web && noBrowser) return yield* new UsageError({ reason: "--web and --no-browser exclude each other" })
+      const h = yield* hooks
+      const result = yield* DeviceLogin.login(
+        {
+          profile: g.profile,
+          team,
+          project: g.project,
+          noSwitch,
+          openBrowser: web || (canPrompt && !noBrowser),
+          // --web: browser login without prompts.
+          interactive: canPrompt && !web
+        },
+        h
+      )
       yield* renderLogin(g.output, result, brand.name)
     })
-).pipe(Command.withDescription("Log in and store a profile (--with-api-key: the key comes from standard input)"))
+).pipe(Command.withDescription(
+  "Log in through the browser (OAuth 2.0 device flow), choose a team and project, and store a profile; --with-api-key reads an API key from standard input instead"
+))

@@ -1,10 +1,13 @@
 /** How the API-key logins (`token`, `set-key`, `login --with-api-key`) report what they stored. */
 import * as Effect from "effect/Effect"
 import type { LoginResult } from "../../ApiKeyLogin.js"
+
+/** The parts of a login result this output uses (API-key and device-flow logins both have them). */
+type Shown = Pick<LoginResult, "profile" | "current" | "user" | "team" | "project" | "storage" | "storageLocation">
 import type { OutputFormat } from "../Globals.js"
 import { emit, note } from "../Render.js"
 
-export const renderLogin = (format: OutputFormat, result: LoginResult, cli: string) =>
+export const renderLogin = <A extends Shown>(format: OutputFormat, result: A, cli: string) =>
   Effect.gen(function*() {
     yield* emit(format, result, (r) => {
       const who = r.user ? r.user.email : "unknown user"
@@ -13,13 +16,13 @@ export const renderLogin = (format: OutputFormat, result: LoginResult, cli: stri
     })
     if (result.storage === "file") {
       // Plaintext storage is never silent (see PEERS.md on gh's silent fallback).
-      yield* note(`${cli}: the key is stored in plaintext (mode 0600) in ${result.storageLocation}`)
+      yield* note(`${cli}: the credential is stored in plaintext (mode 0600) in ${result.storageLocation}`)
     }
     if (format === "text") {
       if (result.project) {
         yield* note(`Project: ${result.project.name ?? result.project.id} (${result.project.id}); change it with \`${cli} projects use\``)
       } else {
-        yield* note(`The key can see no projects yet.`)
+        yield* note(`No project is selected: there is none to choose yet.`)
       }
       if (!result.current) yield* note(`Profile ${result.profile} is stored but not current; \`${cli} auth use ${result.profile}\` switches to it`)
     }

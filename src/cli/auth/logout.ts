@@ -14,7 +14,14 @@ export const logout = Command.make(
     Effect.gen(function*() {
       const brand = yield* Brand
       const result = yield* Profiles.logout(Option.orElse(name, () => g.profile))
-      yield* emit(g.output, { profile: result.name, wasCurrent: result.wasCurrent }, (r) => `Logged out ${r.profile}`)
+      if (Option.isSome(result.revocationFailed)) {
+        yield* note(`${brand.name}: warning: could not revoke the session at the provider (${result.revocationFailed.value}); it was removed locally`)
+      }
+      yield* emit(
+        g.output,
+        { profile: result.name, wasCurrent: result.wasCurrent, revoked: result.revoked },
+        (r) => `Logged out ${r.profile}${r.revoked ? " (session revoked)" : ""}`
+      )
       if (Option.isSome(result.envKeyStillSet)) {
         // inf says "Signed out" while its API-key variable still authenticates; say so instead.
         yield* note(`${brand.name}: ${result.envKeyStillSet.value} is still set and still authenticates; unset it to log out completely`)

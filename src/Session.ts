@@ -1,0 +1,142 @@
+/**
+ * A device-flow session's tokens, kept in the SecretStore (never in the profile file), and
+ * their refresh.
+ *
+ * An access token within a minute of expiry is refreshed before use. The refresh holds a
+ * cross-process lock: oidc-provider (like most providers that rotate refresh tokens) revokes the
+ * whole grant when a rotated refresh token is used twice, so two processes must never refresh
+ * the same session at once. A process that waited for the lock re-reads the tokens and uses the
+ * ones its peer just stored.
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import { Brand } from "./Brand.js"
+import { ConfigStore, type Profile } from "./ConfigStore.js"
+import { LoginFailed, NotAuthenticated, SessionExpired } from "./Errors.js"
+import { OAuthClient, type TokenResponse } from "./OAuthClient.js"
+import { SecretStore } from "./SecretStore.js"
+
+export const SessionTokens = Schema.Struct({
+  accessToken: Schema.String,
+  refreshToken: Schema.optional(Schema.String),
+  /** Epoch milliseconds. */
+  expiresAt: Schema.Number,
+  idToken: Schema.optional(Schema.String)
+})
+export type SessionTokens = typeof SessionTokens.Type
+
+const codec = Schema.parseJson(SessionTokens)
+
+/** Refresh when the access token has less than this left. */
+export const REFRESH_MARGIN_MILLIS = 60_000
+/** When the provider does not say how long an access token lives. */
+const DEFAULT_EXPIRES_IN_SECONDS = 3600
+
+export const fromTokenResponse = (response: TokenResponse, now: number, previous?: SessionTokens): SessionTokens => {
+  const refreshToken = response.refresh_token ?? previous?.refreshToken
+  const idToken = response.id_token ?? previous?.idToken
+  return {
+    accessToken: response.access_token,
+    expiresAt: now + (response.expires_in ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000,
+    ...(refreshToken === undefined ? {} : { refreshToken }),
+    ...(idToken === undefined ? {} : { idToken })
+  }
+}
+
+export const encode = (tokens: SessionTokens): Redacted.Redacted => Redacted.make(JSON.stringify(tokens))
+
+const ref = (profile: Profile) => ({ id: profile.secretId, kind: "session" as const })
+
+/** The stored tokens of a profile's session. */
+export const read = Effect.fn("Session.read")(function*(name: string, profile: Profile) {
+  const brand = yield* Brand
+  const secrets = yield* SecretStore
+  const stored = yield* secrets.get(ref(profile))
+  if (Option.isNone(stored)) {
+    return yield* new NotAuthenticated({ reason: `the session of profile ${name} is missing from ${secrets.location}`, cli: brand.name })
+  }
+  return yield* Schema.decode(codec)(Redacted.value(stored.value)).pipe(
+    Effect.mapError(() => new NotAuthenticated({ reason: `the stored session of profile ${name} is unreadable`, cli: brand.name }))
+  )
+})
+
+export interface AccessToken {
+  readonly token: Redacted.Redacted
+  readonly expiresAt: number
+  /** This call refreshed the session at the provider. */
+  readonly refreshed: boolean
+}
+
+/**
+ * A usable access token for the profile's session: the stored one while it has more than a
+ * minute left (unless `force`), else a refreshed one.
+ */
+export const accessToken = Effect.fn("Session.accessToken")(function*(
+  name: string,
+  profile: Profile,
+  options: { readonly force: boolean } = { force: false }
+) {
+  const brand = yield* Brand
+  const session = profile.session
+  if (session === undefined) {
+    return yield* new NotAuthenticated({ reason: `profile ${name} has no session`, cli: brand.name })
+  }
+  const fresh = (tokens: SessionTokens, now: number) => tokens.expiresAt - now > REFRESH_MARGIN_MILLIS
+  const result = (tokens: SessionTokens, refreshed: boolean): AccessToken => ({
+    token: Redacted.make(tokens.accessToken),
+    expiresAt: tokens.expiresAt,
+    refreshed
+  })
+  const seen = yield* read(name, profile)
+  if (!options.force && fresh(seen, yield* Clock.currentTimeMillis)) return result(seen, false)
+
+  const store = yield* ConfigStore
+  const secrets = yield* SecretStore
+  const oauth = yield* OAuthClient
+  return yield* store.withLock(
+    `session-${profile.secretId}`,
+    Effect.gen(function*() {
+      const latest = yield* read(name, profile)
+      const now = yield* Clock.currentTimeMillis
+      // A peer refreshed while we waited: its tokens are ours too (even when forced).
+      if (latest.accessToken !== seen.accessToken && fresh(latest, now)) return result(latest, false)
+      if (!options.force && fresh(latest, now)) return result(latest, false)
+      if (latest.refreshToken === undefined) return yield* new SessionExpired({ cli: brand.name, profile: name })
+      const answer = yield* oauth.token(session.tokenEndpoint, {
+        grant_type: "refresh_token",
+        refresh_token: Redacted.make(latest.refreshToken),
+        client_id: session.clientId
+      })
+      if (Either.isLeft(answer)) {
+        if (answer.left.error === "invalid_grant") return yield* new SessionExpired({ cli: brand.name, profile: name })
+        return yield* new LoginFailed({ reason: `refreshing the session failed: ${answer.left.error}` })
+      }
+      const next = fromTokenResponse(answer.right, yield* Clock.currentTimeMillis, latest)
+      // Written atomically: the rotated refresh token replaces the used one in one step.
+      yield* secrets.set(ref(profile), encode(next))
+      return result(next, true)
+    })
+  )
+})
+
+/**
+ * Revoke the session's refresh token (RFC 7009 §2), for `auth logout`. Returns why it could not
+ * be revoked, if it could not: logging out locally goes ahead either way.
+ */
+export const revoke = Effect.fn("Session.revoke")(function*(name: string, profile: Profile) {
+  const session = profile.session
+  if (session === undefined) return Option.none<string>()
+  const oauth = yield* OAuthClient
+  return yield* Effect.gen(function*() {
+    const tokens = yield* read(name, profile)
+    const endpoint = session.revocationEndpoint ?? (yield* oauth.discover(session.issuer)).revocation_endpoint
+    if (endpoint === undefined) return Option.some(`${session.issuer} offers no revocation endpoint`)
+    const hint = tokens.refreshToken === undefined ? "access_token" : "refresh_token"
+    yield* oauth.revoke(endpoint, session.clientId, Redacted.make(tokens.refreshToken ?? tokens.accessToken), hint)
+    return Option.none<string>()
+  }).pipe(Effect.catchAll((e) => Effect.succeed(Option.some(e.message))))
+})
