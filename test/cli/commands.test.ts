@@ -2,6 +2,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
+import * as Drive from "../support/Drive.js"
+import * as FakePlatform from "../support/FakePlatform.js"
 import * as TestLayers from "../support/TestLayers.js"
 
 const ALICE_ACME = "lk_sandbox_alice_acme_4f1c9a7e2b"
@@ -133,11 +135,84 @@ describe("API-key logins", () => {
       assert.deepStrictEqual([config.currentProfile, config.profiles["bob"]?.user?.email], ["alice", "bob@example.com"])
     }))
 
-  it.scoped("login without --with-api-key says what to use instead (exit 2)", () =>
+  it.scoped("login --with-api-key does not go with --web or --team (exit 2)", () =>
     Effect.gen(function*() {
       const { err, t } = yield* setup()
-      assert.strictEqual(yield* t.cli("auth", "login"), 2)
-      assert.include(err(), "--with-api-key")
+      assert.strictEqual(yield* t.cli("auth", "login", "--with-api-key", "--web"), 2)
+      assert.include(err(), "--with-api-key does not go with --web or --team")
+    }))
+})
+
+describe("device-flow login through the CLI", () => {
+  const fake = (options: FakePlatform.Options = {}, layers: TestLayers.Options = {}) =>
+    Effect.gen(function*() {
+      const platform = yield* FakePlatform.make(options)
+      const t = yield* TestLayers.make({ http: platform.layer, ...layers, env: { LATCHKEY_API_URL: FakePlatform.API, ...layers.env } })
+      const run = (...argv: Array<string>) => Drive.toEnd(t.cli(...argv))
+      return { platform, t, run, out: () => t.recorded.stdout.join("\n"), err: () => t.recorded.stderr.join("\n") }
+    })
+
+  it.effect("auth login: code and URL on stderr, waiting line, result on stdout; then whoami, print-token, refresh, teams, logout", () =>
+    Effect.gen(function*() {
+      const { err, out, platform, run, t } = yield* fake()
+      assert.strictEqual(yield* run("auth", "login", "--team", "Acme Research"), 0)
+      assert.strictEqual(out(), "Logged in as alice@example.com (Acme Research) as profile alice@example.com")
+      assert.include(err(), "! First copy your one-time code: ABCD-EFGH")
+      assert.include(err(), "Open http://issuer.test/device in a browser and enter the code, or open http://issuer.test/device?user_code=ABCD-EFGH.")
+      assert.include(err(), "Waiting for approval (the code expires in 10:00)")
+      assert.deepStrictEqual(yield* t.opened, [], "not a terminal: no browser")
+
+      assert.strictEqual(yield* run("auth", "whoami"), 0)
+      assert.strictEqual(out(), "alice@example.com (Alice Example)")
+      assert.strictEqual(yield* run("auth", "print-token"), 0)
+      assert.strictEqual(out(), "at-1")
+      assert.strictEqual(yield* run("auth", "status", "-o", "json"), 0)
+      assert.deepStrictEqual([JSON.parse(out()).method, JSON.parse(out()).maskedKey], ["session", null])
+      assert.notInclude(out(), "at-1")
+
+      assert.strictEqual(yield* run("auth", "refresh"), 0)
+      assert.include(out(), "Refreshed the session of alice@example.com")
+      assert.strictEqual(platform.refreshes, 1)
+      assert.strictEqual(yield* run("auth", "print-token"), 0)
+      assert.strictEqual(out(), "at-2")
+
+      assert.strictEqual(yield* run("teams", "get", "-o", "json"), 0)
+      assert.deepStrictEqual(JSON.parse(out()).map((x: { slug: string; current: boolean }) => [x.slug, x.current]), [["acme", true], ["globex", false]])
+      assert.strictEqual(yield* run("teams", "use", "globex"), 0)
+      assert.strictEqual(out(), "Profile alice@example.com now acts for Globex Corporation (globex), project Globex API (prj_api)")
+
+      assert.strictEqual(yield* run("auth", "logout"), 0)
+      assert.strictEqual(out(), "Logged out alice@example.com (session revoked)")
+      assert.deepStrictEqual(platform.revoked, ["rt-2"])
+    }))
+
+  it.effect("--web opens the browser and asks nothing, even on a terminal", () =>
+    Effect.gen(function*() {
+      const { err, run, t } = yield* fake({}, { tty: true })
+      assert.strictEqual(yield* run("auth", "login", "--web"), 0)
+      assert.deepStrictEqual(yield* t.opened, ["http://issuer.test/device?user_code=ABCD-EFGH"])
+      assert.deepStrictEqual(yield* t.asked, [])
+      assert.include(err(), "Using team Acme Research (acme), the first of 2")
+    }))
+
+  it.effect("on a terminal: browser opened unless --no-browser; several teams are a choice", () =>
+    Effect.gen(function*() {
+      const { run, t } = yield* fake({}, { tty: true, prompts: ["Globex Corporation"] })
+      assert.strictEqual(yield* run("auth", "login", "--no-browser"), 0)
+      assert.deepStrictEqual(yield* t.opened, [])
+      assert.deepStrictEqual(yield* t.asked, ["Team"])
+    }))
+
+  it.effect("denied in the browser: exit 1 with its message; a refused refresh later: exit 4", () =>
+    Effect.gen(function*() {
+      const denied = yield* fake({ pollErrors: ["access_denied"] })
+      assert.strictEqual(yield* denied.run("auth", "login"), 1)
+      assert.include(denied.err(), "latchkey: the login was denied in the browser")
+      const expiring = yield* fake({ accessTokenTtl: 30 })
+      assert.strictEqual(yield* expiring.run("auth", "login", "--team", "acme"), 0)
+      expiring.platform.refreshTokens.clear()
+      assert.strictEqual(yield* expiring.run("auth", "print-token"), 4)
+      assert.include(expiring.err(), "session expired, run `latchkey auth login`")
     }))
 })
 

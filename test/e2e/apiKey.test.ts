@@ -28,7 +28,10 @@ describe("latchkey sandbox", () => {
   it("prints one JSON line with its API URL, which answers the contract", async () => {
     assert.match(sandbox.apiUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
     const response = await fetch(`${sandbox.apiUrl}/v1/cli/config`)
-    assert.deepStrictEqual(await response.json(), { issuer: null, clientId: null })
+    assert.deepStrictEqual(await response.json(), { issuer: sandbox.issuer, clientId: "latchkey-cli" })
+    assert.match(sandbox.issuer ?? "", /^http:\/\/127\.0\.0\.1:\d+$/)
+    const discovery = await (await fetch(`${sandbox.issuer}/.well-known/openid-configuration`)).json()
+    assert.strictEqual(discovery.device_authorization_endpoint, `${sandbox.issuer}/device/auth`)
     assert.strictEqual((await fetch(`${sandbox.apiUrl}/v1/me`)).status, 401)
   })
 

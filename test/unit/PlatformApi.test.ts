@@ -24,7 +24,7 @@ describe("PlatformApi against the sandbox", () => {
       assert.deepStrictEqual((yield* api.teams(c)).map((t) => t.slug), ["acme", "globex"])
       assert.deepStrictEqual((yield* api.projects(c)).map((p) => p.id), ["prj_acme_web", "prj_acme_ml", "prj_globex_api"])
       assert.deepStrictEqual((yield* api.teamProjects(c, "team_globex")).map((p) => p.id), ["prj_globex_api"])
-      assert.deepStrictEqual(yield* api.cliConfig(sandbox.apiUrl), { issuer: null, clientId: null })
+      assert.deepStrictEqual(yield* api.cliConfig(sandbox.apiUrl), { issuer: sandbox.issuer, clientId: "latchkey-cli" })
     }))
 
   it.scoped("an unknown or revoked key is CredentialRejected with the server's reason", () =>
