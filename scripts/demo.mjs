@@ -19,7 +19,13 @@ const env = {
   ...(process.env.NO_COLOR ? { NO_COLOR: process.env.NO_COLOR } : {})
 }
 
-const sandbox = spawn(process.execPath, [bin, "sandbox", "--port", "0"], { env, stdio: ["ignore", "pipe", "inherit"] })
+// Demo mode: the sandbox's OpenID provider approves each device code as alice after 2 seconds,
+// so the browser login completes on a headless machine.
+const sandbox = spawn(
+  process.execPath,
+  [bin, "sandbox", "--port", "0", "--interval", "1", "--approve-as", "alice@example.com", "--approve-after", "2"],
+  { env, stdio: ["ignore", "pipe", "inherit"] }
+)
 const { apiUrl } = await new Promise((resolve, reject) => {
   let buffer = ""
   sandbox.stdout.on("data", (d) => {
@@ -49,6 +55,13 @@ console.log(bold(`latchkey demo — sandbox at ${apiUrl}, config in ${env.LATCHK
 await step("Point latchkey at the sandbox (the API is probed first)", ["environments", "add", "sandbox", "--api-url", apiUrl])
 await step("Make it the current environment", ["environments", "use", "sandbox"])
 await step("Nobody is logged in yet: status exits 1", ["auth", "status"], { expect: 1 })
+await step("Log in through the browser (OAuth 2.0 device flow); the sandbox approves as alice", ["auth", "login", "--no-browser", "--team", "globex"])
+await step("Who am I? A session, refreshed automatically before it expires", ["auth", "status"])
+await step("The platform agrees", ["auth", "whoami"])
+await step("Teams of this session (current marked *)", ["teams", "get"])
+await step("Switch team: the project follows", ["teams", "use", "acme"])
+await step("Refresh the session now (rotates the refresh token)", ["auth", "refresh"])
+await step("Log out: the refresh token is revoked at the provider", ["auth", "logout"])
 await step("Store an API key: prefix checked, validated by listing projects, first project selected", ["auth", "set-key", "lk_sandbox_alice_acme_4f1c9a7e2b"])
 await step("Who am I, and where does the credential come from?", ["auth", "status"])
 await step("Create a second profile non-interactively with a chosen project", [

@@ -11,6 +11,7 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto"
 import type * as http from "node:http"
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider"
+import MemoryAdapter from "oidc-provider/lib/adapters/memory_adapter.js"
 import type { Principal } from "./ControlPlane.js"
 import type { Fixtures } from "./Fixtures.js"
 
@@ -62,7 +63,32 @@ const readBody = (req: http.IncomingMessage): Promise<string> =>
     req.on("error", reject)
   })
 
+/**
+ * The sandbox keeps its state in memory on purpose (it is started fresh for every demo and test
+ * run). Choosing oidc-provider's memory adapter explicitly, through a subclass, says so and
+ * silences its "development-only adapter" warning.
+ */
+class SandboxMemoryAdapter extends MemoryAdapter {}
+
+/**
+ * The wrapper below reads token-request bodies itself (to enforce the polling interval), which
+ * oidc-provider notices and warns about once per process. That is the intended design here.
+ */
+const silencePreparsedBodyWarning = (() => {
+  let done = false
+  return () => {
+    if (done) return
+    done = true
+    const warn = console.warn.bind(console)
+    console.warn = (...args: Array<unknown>) => {
+      if (typeof args[0] === "string" && args[0].includes("already parsed request body detected")) return
+      warn(...args)
+    }
+  }
+})()
+
 export const make = (options: IssuerOptions) => {
+  silencePreparsedBodyWarning()
   const { fixtures } = options
   const userById = (id: string) => fixtures.users.find((u) => u.id === id)
   const userByLogin = (login: string) =>
@@ -72,6 +98,7 @@ export const make = (options: IssuerOptions) => {
   const jwk = { ...privateKey.export({ format: "jwk" }), kid: randomUUID(), use: "sig", alg: "RS256" }
 
   const configuration: Configuration = {
+    adapter: SandboxMemoryAdapter,
     clients: [{
       client_id: options.clientId,
       token_endpoint_auth_method: "none",
