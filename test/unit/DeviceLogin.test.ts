@@ -8,6 +8,7 @@ import * as Credentials from "../../src/Credentials.js"
 import * as DeviceLogin from "../../src/DeviceLogin.js"
 import * as Profiles from "../../src/Profiles.js"
 import * as Session from "../../src/Session.js"
+import { brand, config } from "../support/Configs.js"
 import * as Drive from "../support/Drive.js"
 import * as FakePlatform from "../support/FakePlatform.js"
 import * as TestLayers from "../support/TestLayers.js"
@@ -61,6 +62,25 @@ describe("auth login (device flow)", () => {
       const stored = yield* t.provide(Session.read("alice@example.com", profile))
       assert.deepStrictEqual([stored.accessToken, stored.refreshToken], ["at-1", "rt-1"])
       assert.strictEqual(stored.expiresAt, Date.parse("2026-11-22T12:00:10Z") + 3600_000)
+    }))
+
+  it.effect("an environment's own issuer and client id are used without asking the platform", () =>
+    Effect.gen(function*() {
+      const platform = yield* FakePlatform.make({ announceIssuer: false })
+      const t = yield* TestLayers.make({
+        http: platform.layer,
+        config: config({}, {
+          currentEnvironment: "corp",
+          environments: {
+            default: { apiUrl: brand.defaultApiUrl },
+            corp: { apiUrl: FakePlatform.API, issuer: FakePlatform.ISSUER, clientId: FakePlatform.CLIENT_ID }
+          }
+        })
+      })
+      const result = yield* Drive.toEnd(t.provide(DeviceLogin.login(input({ team: Option.some("acme") }), hooks)))
+      assert.strictEqual(result.apiUrl, FakePlatform.API)
+      assert.isFalse(platform.calls.some((c) => c.path.endsWith("/v1/cli/config")))
+      assert.strictEqual((yield* t.config).profiles["alice@example.com"]?.environment, "corp")
     }))
 
   it.effect("the scopes asked for are openid offline_access email profile", () =>
