@@ -235,3 +235,14 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
     storageLocation: secrets.location
   } satisfies Resolved as Resolved
 })
+
+/** The stored profile behind a resolved credential; one from an environment variable has none to change. */
+export const requireProfile = (resolved: Resolved) =>
+  Effect.gen(function*() {
+    if (Option.isSome(resolved.profile)) return resolved.profile.value
+    const brand = yield* Brand
+    const vars = Settings.variableNames(brand.envPrefix)
+    return yield* new InvalidInput({
+      reason: `the credential comes from ${vars.apiKey}, which has no stored profile to change; set ${vars.projectId} for the project`
+    })
+  })

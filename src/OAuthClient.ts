@@ -6,7 +6,7 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -16,6 +16,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { Brand } from "./Brand.js"
 import { ApiError } from "./Errors.js"
+import * as http from "./internal/http.js"
 
 export const Metadata = Schema.Struct({
   issuer: Schema.String,
@@ -80,16 +81,6 @@ export interface OAuthClientShape {
 
 export class OAuthClient extends Context.Tag("latchkey/OAuthClient")<OAuthClient, OAuthClientShape>() {}
 
-const causeMessage = (cause: unknown): string => {
-  let current: unknown = cause
-  for (let i = 0; i < 4 && current instanceof Error; i++) {
-    const code = (current as { code?: unknown }).code
-    if (typeof code === "string") return code
-    current = current.cause
-  }
-  return cause instanceof Error ? cause.message : String(cause)
-}
-
 export const make = Effect.gen(function*() {
   const brand = yield* Brand
   const client = yield* HttpClient.HttpClient
@@ -99,30 +90,8 @@ export const make = Effect.gen(function*() {
     url: string,
     request: HttpClientRequest.HttpClientRequest,
     onResponse: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, ApiError>
-  ): Effect.Effect<A, ApiError> =>
-    client.execute(request).pipe(
-      Effect.catchTags({
-        RequestError: (e) => new ApiError({ url, reason: causeMessage(e.cause) }),
-        ResponseError: (e) => new ApiError({ url, reason: causeMessage(e.cause ?? e.message) })
-      }),
-      Effect.flatMap(onResponse),
-      Effect.timeoutFail({
-        duration: timeout,
-        onTimeout: () => new ApiError({ url, reason: `no answer within ${Duration.format(timeout)}` })
-      })
-    )
-
-  const decode = <A, I>(url: string, schema: Schema.Schema<A, I>) => (response: HttpClientResponse.HttpClientResponse) =>
-    HttpClientResponse.schemaBodyJson(schema)(response).pipe(
-      Effect.mapError((e) =>
-        new ApiError({
-          url,
-          reason: e._tag === "ParseError"
-            ? `unexpected response: ${e.message.split("\n").slice(0, 3).join(" ")}`
-            : `could not read the response: ${causeMessage(e.cause)}`
-        })
-      )
-    )
+  ) => http.send(client, timeout, url, request, onResponse)
+  const decode = http.decode
 
   const get = <A, I>(url: string, schema: Schema.Schema<A, I>) =>
     send(url, HttpClientRequest.get(url).pipe(HttpClientRequest.acceptJson), (response) =>

@@ -16,6 +16,7 @@ import * as Schema from "effect/Schema"
 import { Brand } from "./Brand.js"
 import { Team, User } from "./ConfigStore.js"
 import { ApiError, CredentialRejected } from "./Errors.js"
+import * as http from "./internal/http.js"
 
 export const Me = Schema.Struct({
   user: User,
@@ -66,17 +67,6 @@ const ErrorBody = Schema.Struct({ message: Schema.optional(Schema.String), error
 
 const joinUrl = (apiUrl: string, pathname: string) => apiUrl.replace(/\/+$/, "") + pathname
 
-const causeMessage = (cause: unknown): string => {
-  // fetch wraps the socket error (ECONNREFUSED, ENOTFOUND) in `cause`.
-  let current: unknown = cause
-  for (let i = 0; i < 4 && current instanceof Error; i++) {
-    const code = (current as { code?: unknown }).code
-    if (typeof code === "string") return `${code}${current.message.includes(code) ? "" : ` (${current.message})`}`
-    current = current.cause
-  }
-  return cause instanceof Error ? cause.message : String(cause)
-}
-
 /** The live client, over whatever `HttpClient` is provided. */
 export const make = Effect.gen(function*() {
   const brand = yield* Brand
@@ -94,43 +84,23 @@ export const make = Effect.gen(function*() {
       HttpClientRequest.acceptJson,
       (req) => Option.isSome(token) ? HttpClientRequest.bearerToken(req, token.value) : req
     )
-    return client.execute(request).pipe(
-      Effect.flatMap((response): Effect.Effect<A, ApiFailure> => {
-        if (response.status === 401 || response.status === 403) {
-          return HttpClientResponse.schemaBodyJson(ErrorBody)(response).pipe(
-            Effect.map((b) => b.message ?? b.error ?? ""),
-            Effect.orElseSucceed(() => ""),
-            Effect.flatMap((detail) => new CredentialRejected({ apiUrl, status: response.status, detail }))
-          )
-        }
-        if (response.status < 200 || response.status >= 300) {
-          return HttpClientResponse.schemaBodyJson(ErrorBody)(response).pipe(
-            Effect.map((b) => b.message ?? b.error),
-            Effect.orElseSucceed(() => undefined),
-            Effect.flatMap((detail) =>
-              new ApiError({ url, reason: `HTTP ${response.status}${detail ? `: ${detail}` : ""}` })
-            )
-          )
-        }
-        return HttpClientResponse.schemaBodyJson(schema)(response).pipe(
-          Effect.mapError((e) =>
-            new ApiError({
-              url,
-              reason: e._tag === "ParseError"
-                ? `unexpected response: ${e.message.split("\n").slice(0, 3).join(" ")}`
-                : `could not read the response: ${causeMessage(e.cause)}`
-            })
-          )
+    return http.send(client, timeout, url, request, (response): Effect.Effect<A, ApiFailure> => {
+      if (response.status === 401 || response.status === 403) {
+        return HttpClientResponse.schemaBodyJson(ErrorBody)(response).pipe(
+          Effect.map((b) => b.message ?? b.error ?? ""),
+          Effect.orElseSucceed(() => ""),
+          Effect.flatMap((detail) => new CredentialRejected({ apiUrl, status: response.status, detail }))
         )
-      }),
-      Effect.catchTags({
-        RequestError: (e) => new ApiError({ url, reason: causeMessage(e.cause) }),
-        ResponseError: (e) => new ApiError({ url, reason: causeMessage(e.cause ?? e.message) })
-      }),
-      Effect.timeoutFail({
-        duration: timeout,
-        onTimeout: () => new ApiError({ url, reason: `no answer within ${Duration.format(timeout)}` })
-      }),
+      }
+      if (response.status < 200 || response.status >= 300) {
+        return HttpClientResponse.schemaBodyJson(ErrorBody)(response).pipe(
+          Effect.map((b) => b.message ?? b.error),
+          Effect.orElseSucceed(() => undefined),
+          Effect.flatMap((detail) => new ApiError({ url, reason: `HTTP ${response.status}${detail ? `: ${detail}` : ""}` }))
+        )
+      }
+      return http.decode(url, schema)(response)
+    }).pipe(
       Effect.withSpan("PlatformApi.get", { attributes: { url } })
     )
   }

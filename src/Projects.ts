@@ -11,7 +11,6 @@ import { InvalidInput, UsageError } from "./Errors.js"
 import { PlatformApi } from "./PlatformApi.js"
 import * as Profiles from "./Profiles.js"
 import { Prompt } from "./Prompt.js"
-import * as Settings from "./Settings.js"
 
 export interface ProjectView {
   readonly id: string
@@ -44,13 +43,7 @@ export const use = Effect.fn("Projects.use")(function*(
   const api = yield* PlatformApi
   // The project being chosen is the argument, so it must not also filter the resolution.
   const resolved = yield* Credentials.resolve({ ...flags, project: Option.none() })
-  if (Option.isNone(resolved.profile)) {
-    const vars = Settings.variableNames(brand.envPrefix)
-    return yield* new InvalidInput({
-      reason: `the credential comes from ${vars.apiKey}, which has no stored profile; set ${vars.projectId} instead`
-    })
-  }
-  const profile = resolved.profile.value
+  const profile = yield* Credentials.requireProfile(resolved)
   const projects = yield* api.projects(resolved.credential)
   let project
   if (Option.isSome(wanted)) {

@@ -12,7 +12,6 @@ import { InvalidInput, UsageError } from "./Errors.js"
 import { matchProject } from "./ApiKeyLogin.js"
 import { PlatformApi } from "./PlatformApi.js"
 import { Prompt } from "./Prompt.js"
-import * as Settings from "./Settings.js"
 import * as Clock from "effect/Clock"
 
 export const matchTeam = (teams: ReadonlyArray<Team>, wanted: string): Option.Option<Team> => {
@@ -71,11 +70,7 @@ export const use = Effect.fn("Teams.use")(function*(
   const brand = yield* Brand
   const api = yield* PlatformApi
   const resolved = yield* Credentials.resolve({ ...flags, project: Option.none() })
-  if (Option.isNone(resolved.profile)) {
-    const vars = Settings.variableNames(brand.envPrefix)
-    return yield* new InvalidInput({ reason: `the credential comes from ${vars.apiKey}, which has no stored profile` })
-  }
-  const { name, profile } = resolved.profile.value
+  const { name, profile } = yield* Credentials.requireProfile(resolved)
   if (Option.isNone(wanted) && !interactive) {
     return yield* new UsageError({ reason: `name the team (\`${brand.name} teams get\` lists them)` })
   }
