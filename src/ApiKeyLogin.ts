@@ -97,6 +97,7 @@ const save = Effect.fn("ApiKeyLogin.save")(function*(input: {
   readonly project: Option.Option<string>
   readonly choose: Choose
   readonly makeCurrent: boolean
+  readonly insecure: boolean
 }) {
   const where = yield* target
   const { me, projects, teams } = yield* validate(where.apiUrl, input.key)
@@ -111,7 +112,8 @@ const save = Effect.fn("ApiKeyLogin.save")(function*(input: {
     user: me.user,
     team: Option.orElse(team, () => teams.length === 1 ? Option.some(teams[0]!) : Option.none()),
     project,
-    makeCurrent: input.makeCurrent
+    makeCurrent: input.makeCurrent,
+    insecure: input.insecure
   })
   const viewed = Profiles.view(
     { ...where.config, currentProfile: input.makeCurrent ? name : where.config.currentProfile },
@@ -127,7 +129,7 @@ const save = Effect.fn("ApiKeyLogin.save")(function*(input: {
     project: viewed.project,
     apiUrl: where.apiUrl,
     maskedKey: viewed.maskedKey ?? "",
-    storage: saved.profile.apiKey?.storage ?? "",
+    storage: saved.storage,
     storageLocation: saved.storageLocation
   } satisfies LoginResult
 })
@@ -138,6 +140,7 @@ export const token = Effect.fn("ApiKeyLogin.token")(function*(input: {
   readonly project: Option.Option<string>
   readonly profile: Option.Option<string>
   readonly interactive: boolean
+  readonly insecure: boolean
 }) {
   const brand = yield* Brand
   if (!input.interactive) {
@@ -149,7 +152,7 @@ export const token = Effect.fn("ApiKeyLogin.token")(function*(input: {
     }
   }
   const key = Option.isSome(input.apiKey) ? input.apiKey.value : yield* (yield* Prompt).secret("API key")
-  return yield* save({ key, name: input.profile, project: input.project, choose: "prompt", makeCurrent: true })
+  return yield* save({ key, name: input.profile, project: input.project, choose: "prompt", makeCurrent: true, insecure: input.insecure })
 })
 
 /** `auth set-key KEY`: store a key in the named or current profile (a new one if there is none); the first project is selected. */
@@ -157,6 +160,7 @@ export const setKey = Effect.fn("ApiKeyLogin.setKey")(function*(input: {
   readonly key: Redacted.Redacted
   readonly profile: Option.Option<string>
   readonly project: Option.Option<string>
+  readonly insecure: boolean
 }) {
   const config = yield* (yield* ConfigStore).read
   const current = config.currentProfile !== null && config.profiles[config.currentProfile]?.environment === config.currentEnvironment
@@ -167,7 +171,8 @@ export const setKey = Effect.fn("ApiKeyLogin.setKey")(function*(input: {
     name: Option.orElse(input.profile, () => current),
     project: input.project,
     choose: "first",
-    makeCurrent: true
+    makeCurrent: true,
+    insecure: input.insecure
   })
 })
 
@@ -177,6 +182,7 @@ export const withApiKey = Effect.fn("ApiKeyLogin.withApiKey")(function*(input: {
   readonly project: Option.Option<string>
   readonly noSwitch: boolean
   readonly interactive: boolean
+  readonly insecure: boolean
 }) {
   const tty = yield* Tty
   const key = tty.stdinIsTTY
@@ -196,6 +202,7 @@ export const withApiKey = Effect.fn("ApiKeyLogin.withApiKey")(function*(input: {
     name: input.profile,
     project: input.project,
     choose: "first",
-    makeCurrent: !input.noSwitch
+    makeCurrent: !input.noSwitch,
+    insecure: input.insecure
   })
 })

@@ -210,15 +210,16 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
     } satisfies Resolved as Resolved
   }
   const secrets = yield* SecretStore
+  const storage = decided.method === "api-key" ? decided.profile.apiKey!.storage : decided.profile.session!.storage
   let token: Redacted.Redacted
   if (decided.method === "session") {
     // Refreshes the access token first when it is about to expire.
     token = (yield* Session.accessToken(decided.name, decided.profile)).token
   } else {
-    const stored = yield* secrets.get({ id: decided.profile.secretId, kind: "api-key" })
+    const stored = yield* secrets.get({ id: decided.profile.secretId, kind: "api-key" }, decided.profile.apiKey!.storage)
     if (Option.isNone(stored)) {
       return yield* new NotAuthenticated({
-        reason: `the API key of profile ${decided.name} is missing from ${secrets.location}`,
+        reason: `the API key of profile ${decided.name} is missing from ${secrets.location(decided.profile.apiKey!.storage)}`,
         cli: brand.name
       })
     }
@@ -231,8 +232,8 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
     environment: decided.profile.environment,
     profile: Option.some({ name: decided.name, profile: decided.profile }),
     project: decided.project,
-    storage: secrets.kind,
-    storageLocation: secrets.location
+    storage,
+    storageLocation: secrets.location(storage)
   } satisfies Resolved as Resolved
 })
 

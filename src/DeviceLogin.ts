@@ -49,6 +49,8 @@ export interface LoginInput {
   readonly noSwitch: boolean
   readonly openBrowser: boolean
   readonly interactive: boolean
+  /** `--insecure-storage`: keep the tokens in the plaintext file, without trying the keyring. */
+  readonly insecure: boolean
 }
 
 export const BASE_SCOPES = ["openid", "offline_access", "email", "profile"] as const
@@ -168,7 +170,8 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
       user: { id: me.user.id, email: claims.email ?? me.user.email, ...(claims.name ?? me.user.name ? { name: (claims.name ?? me.user.name)! } : {}) },
       team,
       project,
-      makeCurrent: !input.noSwitch
+      makeCurrent: !input.noSwitch,
+      insecure: input.insecure
     })
     return {
       profile: name,
@@ -179,7 +182,7 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
       project: saved.profile.project ? { id: saved.profile.project.id, name: saved.profile.project.name ?? null } : null,
       apiUrl,
       issuer: metadata.issuer,
-      storage: saved.profile.session?.storage ?? "",
+      storage: saved.storage,
       storageLocation: saved.storageLocation
     }
   }).pipe(Effect.tapError(() => revokeOnFailure))

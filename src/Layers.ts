@@ -10,6 +10,7 @@ import * as Layer from "effect/Layer"
 import * as Brand from "./Brand.js"
 import * as Browser from "./Browser.js"
 import * as ConfigStore from "./ConfigStore.js"
+import * as Keyring from "./Keyring.js"
 import * as OAuthClient from "./OAuthClient.js"
 import * as PlatformApi from "./PlatformApi.js"
 import * as Prompt from "./Prompt.js"
@@ -23,7 +24,7 @@ export const layerLive = (brand: Brand.BrandShape) => {
   const config = ConfigStore.layerFile
   return Layer.mergeAll(
     config,
-    SecretStore.layerFile.pipe(Layer.provide(config)),
+    SecretStore.layer.pipe(Layer.provide(config), Layer.provide(Keyring.layer)),
     PlatformApi.layer.pipe(Layer.provide(FetchHttpClient.layer)),
     OAuthClient.layer.pipe(Layer.provide(FetchHttpClient.layer)),
     Browser.layer,

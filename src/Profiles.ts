@@ -13,7 +13,7 @@ import * as Credentials from "./Credentials.js"
 import { InvalidInput, UsageError } from "./Errors.js"
 import type { Project } from "./PlatformApi.js"
 import { Prompt } from "./Prompt.js"
-import { type SecretKind, SecretStore } from "./SecretStore.js"
+import { SecretStore, type StorageKind } from "./SecretStore.js"
 import * as Session from "./Session.js"
 import * as Settings from "./Settings.js"
 
@@ -51,10 +51,14 @@ export const view = (config: ConfigFile, name: string, profile: Profile): Profil
   project: profile.project ? { id: profile.project.id, name: profile.project.name ?? null } : null,
   method: profile.apiKey ? "api-key" : profile.session ? "session" : null,
   maskedKey: profile.apiKey?.hint ?? null,
-  storage: (profile.apiKey ?? profile.session)?.storage ?? null,
+  storage: storageLabel((profile.apiKey ?? profile.session)?.storage),
   createdAt: profile.createdAt,
   updatedAt: profile.updatedAt
 })
+
+/** How a store is shown to people: the file is plaintext, and says so. */
+export const storageLabel = (storage: StorageKind | "env" | undefined): string | null =>
+  storage === undefined ? null : storage === "file" ? "file (plaintext)" : storage
 
 const inEnvironment = (config: ConfigFile) =>
   Object.entries(config.profiles)
@@ -143,10 +147,10 @@ export const logout = Effect.fn("Profiles.logout")(function*(name: Option.Option
     Effect.gen(function*() {
       const profile = config.profiles[target]
       if (profile === undefined) return yield* unknownProfile(brand, target)
-      // Secrets first: a profile removed while its secret stayed behind would orphan a credential.
-      for (const kind of ["api-key", "session"] satisfies Array<SecretKind>) {
-        yield* secrets.remove({ id: profile.secretId, kind })
-      }
+      // Secrets first, from wherever each is: a profile removed while its secret stayed behind
+      // would orphan a credential.
+      if (profile.apiKey) yield* secrets.remove({ id: profile.secretId, kind: "api-key" }, profile.apiKey.storage)
+      if (profile.session) yield* secrets.remove({ id: profile.secretId, kind: "session" }, profile.session.storage)
       const { [target]: _removed, ...profiles } = config.profiles
       const wasCurrent = config.currentProfile === target
       const environments = Object.fromEntries(
@@ -194,6 +198,8 @@ export interface SaveProfile {
   readonly team: Option.Option<Team>
   readonly project: Option.Option<{ readonly id: string; readonly name: string }>
   readonly makeCurrent: boolean
+  /** `--insecure-storage`: the plaintext file, without trying the keyring. */
+  readonly insecure: boolean
 }
 
 /**
@@ -206,8 +212,11 @@ export const save = Effect.fn("Profiles.save")(function*(input: SaveProfile) {
   const secrets = yield* SecretStore
   const now = new Date(yield* Clock.currentTimeMillis).toISOString()
   const kind = input.credential.kind
-  let storedNewSecret: Option.Option<string> = Option.none()
-  return yield* store.modify((config) =>
+  // A new profile's secret, to remove if the config write fails; a secret's old copy in another
+  // store, to remove once the config points at the new one.
+  let storedNew: Option.Option<{ id: string; storage: StorageKind }> = Option.none()
+  let oldCopy: Option.Option<{ id: string; storage: StorageKind }> = Option.none()
+  const saved = yield* store.modify((config) =>
     Effect.gen(function*() {
       const existing = config.profiles[input.name]
       if (existing && existing.environment !== input.environment) {
@@ -223,8 +232,14 @@ export const save = Effect.fn("Profiles.save")(function*(input: SaveProfile) {
       }
       const secretId = existing?.secretId ?? randomUUID()
       const credential = input.credential
-      yield* secrets.set({ id: secretId, kind }, credential.kind === "api-key" ? credential.key : credential.tokens)
-      if (existing === undefined) storedNewSecret = Option.some(secretId)
+      const storage = yield* secrets.store(
+        { id: secretId, kind },
+        credential.kind === "api-key" ? credential.key : credential.tokens,
+        { insecure: input.insecure }
+      )
+      if (existing === undefined) storedNew = Option.some({ id: secretId, storage })
+      const previous = kind === "api-key" ? existing?.apiKey?.storage : existing?.session?.storage
+      if (previous !== undefined && previous !== storage) oldCopy = Option.some({ id: secretId, storage: previous })
       // Team and project are replaced, not merged: a project of another team would be wrong.
       const { project: _project, team: _team, ...rest } = existing ?? {}
       const profile: Profile = {
@@ -236,8 +251,8 @@ export const save = Effect.fn("Profiles.save")(function*(input: SaveProfile) {
         ...Option.match(input.team, { onNone: () => ({}), onSome: (team) => ({ team }) }),
         ...Option.match(input.project, { onNone: () => ({}), onSome: (p) => ({ project: { id: p.id, name: p.name } }) }),
         ...(credential.kind === "api-key"
-          ? { apiKey: { storage: secrets.kind, hint: maskKey(credential.key, brand.keyPrefix) } }
-          : { session: { storage: secrets.kind, ...credential.session } }),
+          ? { apiKey: { storage, hint: maskKey(credential.key, brand.keyPrefix) } }
+          : { session: { storage, ...credential.session } }),
         createdAt: existing?.createdAt ?? now,
         updatedAt: now
       }
@@ -246,17 +261,26 @@ export const save = Effect.fn("Profiles.save")(function*(input: SaveProfile) {
         profiles: { ...config.profiles, [input.name]: profile },
         ...(input.makeCurrent ? { currentProfile: input.name, currentEnvironment: input.environment } : {})
       }
-      return [{ name: input.name, profile, created: existing === undefined, storageLocation: secrets.location }, next] as const
+      return [
+        { name: input.name, profile, created: existing === undefined, storage, storageLocation: secrets.location(storage) },
+        next
+      ] as const
     })
   ).pipe(
     // The secret of a new profile whose config write failed would be an orphan: remove it.
     Effect.tapError(() =>
-      Option.match(storedNewSecret, {
+      Option.match(storedNew, {
         onNone: () => Effect.void,
-        onSome: (id) => Effect.ignore(secrets.remove({ id, kind }))
+        onSome: ({ id, storage }) => Effect.ignore(secrets.remove({ id, kind }, storage))
       })
     )
   )
+  // The profile now points at the new store; the old copy must not linger to be read by mistake.
+  yield* Option.match(oldCopy, {
+    onNone: () => Effect.void,
+    onSome: ({ id, storage }) => secrets.remove({ id, kind }, storage)
+  })
+  return saved
 })
 
 /** Set the project of a stored profile. */

@@ -1,11 +1,19 @@
 /**
- * Where API keys and session tokens live. Profiles refer to secrets by a `SecretRef`; values
- * stay `Redacted` until the moment they are sent.
+ * Where API keys and session tokens live. Profiles refer to secrets by a `SecretRef` and record
+ * which store holds them; values stay `Redacted` until the moment they are sent.
  *
- * Layers: `layerFile` (a 0600 JSON file beside the config, written atomically under a lock) and
- * `layerMemory` (tests). The OS keyring layer comes with its own issue.
+ * New secrets go to the OS keyring. When the keyring cannot be reached (no D-Bus, no Secret
+ * Service, locked, or a call that takes longer than 3 seconds), latchkey says so on stderr
+ * *before* it writes the plaintext file, then uses the 0600 file. `--insecure-storage` and
+ * `<PREFIX>KEYRING=0` choose the file without trying the keyring. Every keyring call is
+ * time-boxed on the Clock, so a hung D-Bus never hangs the CLI.
+ *
+ * Reads, rewrites and removals go to the store the profile recorded, never to "the default": a
+ * stale keyring entry cannot shadow a newer file value, or the reverse.
  */
+import * as Console from "effect/Console"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -13,11 +21,15 @@ import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as path from "node:path"
+import { Brand } from "./Brand.js"
 import * as ConfigStore from "./ConfigStore.js"
 import { SecretStoreError } from "./Errors.js"
 import * as files from "./internal/files.js"
+import { Keyring, type KeyringError } from "./Keyring.js"
+import * as Settings from "./Settings.js"
 
 export type SecretKind = "api-key" | "session"
+export type StorageKind = ConfigStore.StorageKind
 
 export interface SecretRef {
   /** The profile's `secretId`. */
@@ -27,9 +39,10 @@ export interface SecretRef {
 
 export const account = (ref: SecretRef): string => `${ref.id}/${ref.kind}`
 
-export interface SecretStoreShape {
-  readonly kind: ConfigStore.StorageKind
-  /** Where the secrets are, for `status` ("/home/me/.config/latchkey/secrets.json"). */
+/** One place secrets can be kept. */
+export interface Backend {
+  readonly kind: StorageKind
+  /** For messages: a path, or the keyring's name. */
   readonly location: string
   readonly get: (ref: SecretRef) => Effect.Effect<Option.Option<Redacted.Redacted>, SecretStoreError>
   readonly set: (ref: SecretRef, value: Redacted.Redacted) => Effect.Effect<void, SecretStoreError>
@@ -37,7 +50,27 @@ export interface SecretStoreShape {
   readonly remove: (ref: SecretRef) => Effect.Effect<void, SecretStoreError>
 }
 
+export interface StoreOptions {
+  /** `--insecure-storage`: the plaintext file, without trying the keyring. */
+  readonly insecure: boolean
+}
+
+export interface SecretStoreShape {
+  /** Store a new secret where new secrets go; returns the store it went to. */
+  readonly store: (ref: SecretRef, value: Redacted.Redacted, options: StoreOptions) => Effect.Effect<StorageKind, SecretStoreError>
+  /** Write to a given store (a refreshed session stays where it was; migration). */
+  readonly put: (ref: SecretRef, value: Redacted.Redacted, storage: StorageKind) => Effect.Effect<void, SecretStoreError>
+  readonly get: (ref: SecretRef, storage: StorageKind) => Effect.Effect<Option.Option<Redacted.Redacted>, SecretStoreError>
+  readonly remove: (ref: SecretRef, storage: StorageKind) => Effect.Effect<void, SecretStoreError>
+  readonly location: (storage: StorageKind) => string
+}
+
 export class SecretStore extends Context.Tag("latchkey/SecretStore")<SecretStore, SecretStoreShape>() {}
+
+/** Every keyring call gives up after this long. */
+export const KEYRING_TIMEOUT = Duration.seconds(3)
+
+export const SECRETS_FILE_NAME = "secrets.json"
 
 const SecretsFile = Schema.parseJson(Schema.Struct({
   version: Schema.Literal(1),
@@ -45,62 +78,119 @@ const SecretsFile = Schema.parseJson(Schema.Struct({
 }))
 type SecretsFile = typeof SecretsFile.Type
 
-export const SECRETS_FILE_NAME = "secrets.json"
+/** A plaintext 0600 JSON file in the config directory, written atomically under a lock. */
+export const makeFileBackend = (directory: string): Backend => {
+  const file = path.join(directory, SECRETS_FILE_NAME)
+  const fail = (reason: string) => new SecretStoreError({ store: file, reason })
+  const read = files.readText(file).pipe(
+    Effect.mapError((e) => fail(e.reason)),
+    Effect.flatMap(Option.match({
+      onNone: () => Effect.succeed<SecretsFile>({ version: 1, secrets: {} }),
+      onSome: (text) =>
+        Schema.decodeUnknown(SecretsFile)(text).pipe(
+          Effect.mapError(() => fail("the file is not a valid secrets file (it was left as it is)"))
+        )
+    }))
+  )
+  const update = (f: (secrets: Record<string, string>) => Record<string, string> | undefined) =>
+    files.ensureDir(directory).pipe(
+      Effect.zipRight(files.withLock(
+        file,
+        Effect.gen(function*() {
+          const current = yield* read
+          const next = f({ ...current.secrets })
+          if (next === undefined) return
+          yield* files.writeAtomic(file, JSON.stringify({ version: 1, secrets: next }, null, 2) + "\n")
+        })
+      )),
+      Effect.mapError((e) => e._tag === "SecretStoreError" ? e : fail(e.message))
+    )
+  return {
+    kind: "file",
+    location: file,
+    get: (ref) => read.pipe(Effect.map((f) => Option.fromNullable(f.secrets[account(ref)]).pipe(Option.map(Redacted.make)))),
+    set: (ref, value) =>
+      update((secrets) => {
+        secrets[account(ref)] = Redacted.value(value)
+        return secrets
+      }),
+    remove: (ref) =>
+      update((secrets) => {
+        if (!(account(ref) in secrets)) return undefined
+        delete secrets[account(ref)]
+        return secrets
+      })
+  }
+}
 
-/** A plaintext 0600 file in the config directory. */
-export const layerFile: Layer.Layer<SecretStore, never, ConfigStore.ConfigStore> = Layer.effect(
+/** The OS keyring behind a Backend, every call time-boxed. */
+export const makeKeyringBackend = (keyring: typeof Keyring.Service): Backend => {
+  const where = `OS keyring (${keyring.name})`
+  const boxed = <A>(effect: Effect.Effect<A, KeyringError>) =>
+    effect.pipe(
+      Effect.timeoutFail({
+        duration: KEYRING_TIMEOUT,
+        onTimeout: () => new SecretStoreError({ store: where, reason: `no answer within ${Duration.format(KEYRING_TIMEOUT)}` })
+      }),
+      Effect.mapError((e) => e._tag === "SecretStoreError" ? e : new SecretStoreError({ store: where, reason: e.reason }))
+    )
+  return {
+    kind: "keyring",
+    location: where,
+    get: (ref) => boxed(keyring.get(account(ref))).pipe(Effect.map(Option.map(Redacted.make))),
+    set: (ref, value) => boxed(keyring.set(account(ref), Redacted.value(value))),
+    remove: (ref) => boxed(keyring.remove(account(ref))).pipe(Effect.asVoid)
+  }
+}
+
+/** Route to the backend a profile recorded; `store` prefers the keyring and announces any fallback. */
+export const make = (backends: { readonly file: Backend; readonly keyring: Backend; readonly keyringEnabled: boolean; readonly cli: string; readonly disableVariable: string }) => {
+  const backend = (storage: StorageKind): Backend => (storage === "keyring" ? backends.keyring : backends.file)
+  return SecretStore.of({
+    store: (ref, value, options) =>
+      Effect.gen(function*() {
+        if (options.insecure || !backends.keyringEnabled) {
+          yield* backends.file.set(ref, value)
+          return "file" as const
+        }
+        const written = yield* Effect.either(backends.keyring.set(ref, value))
+        if (written._tag === "Right") return "keyring" as const
+        // Said before the plaintext is written, not after (gh announces its fallback afterwards).
+        yield* Console.error(
+          `${backends.cli}: the OS keyring is not available (${written.left.reason}); storing the credential in plaintext in ${backends.file.location} instead (--insecure-storage or ${backends.disableVariable}=0 skips the keyring)`
+        )
+        yield* backends.file.set(ref, value)
+        return "file" as const
+      }),
+    put: (ref, value, storage) => backend(storage).set(ref, value),
+    get: (ref, storage) => backend(storage).get(ref),
+    remove: (ref, storage) => backend(storage).remove(ref),
+    location: (storage) => backend(storage).location
+  })
+}
+
+/** The live store: the OS keyring by default, the 0600 file in the config directory as fallback. */
+export const layer: Layer.Layer<SecretStore, never, ConfigStore.ConfigStore | Keyring | Brand> = Layer.effect(
   SecretStore,
   Effect.gen(function*() {
     const config = yield* ConfigStore.ConfigStore
-    const file = path.join(config.directory, SECRETS_FILE_NAME)
-    const fail = (reason: string) => new SecretStoreError({ store: file, reason })
-    const read = files.readText(file).pipe(
-      Effect.mapError((e) => fail(e.reason)),
-      Effect.flatMap(Option.match({
-        onNone: () => Effect.succeed<SecretsFile>({ version: 1, secrets: {} }),
-        onSome: (text) =>
-          Schema.decodeUnknown(SecretsFile)(text).pipe(
-            Effect.mapError(() => fail("the file is not a valid secrets file (it was left as it is)"))
-          )
-      }))
-    )
-    const update = (f: (secrets: Record<string, string>) => Record<string, string> | undefined) =>
-      files.ensureDir(config.directory).pipe(
-        Effect.zipRight(files.withLock(
-          file,
-          Effect.gen(function*() {
-            const current = yield* read
-            const next = f({ ...current.secrets })
-            if (next === undefined) return
-            yield* files.writeAtomic(file, JSON.stringify({ version: 1, secrets: next }, null, 2) + "\n")
-          })
-        )),
-        Effect.mapError((e) => e._tag === "SecretStoreError" ? e : fail(e.message))
-      )
-    return SecretStore.of({
-      kind: "file",
-      location: file,
-      get: (ref) =>
-        read.pipe(Effect.map((f) => Option.fromNullable(f.secrets[account(ref)]).pipe(Option.map(Redacted.make)))),
-      set: (ref, value) =>
-        update((secrets) => {
-          secrets[account(ref)] = Redacted.value(value)
-          return secrets
-        }),
-      remove: (ref) =>
-        update((secrets) => {
-          if (!(account(ref) in secrets)) return undefined
-          delete secrets[account(ref)]
-          return secrets
-        })
+    const keyring = yield* Keyring
+    const brand = yield* Brand
+    const env = yield* Settings.read
+    return make({
+      file: makeFileBackend(config.directory),
+      keyring: makeKeyringBackend(keyring),
+      keyringEnabled: env.keyring,
+      cli: brand.name,
+      disableVariable: Settings.variableNames(brand.envPrefix).keyring
     })
   })
 )
 
-/** An in-memory store; `entries` exposes its content to tests. */
+/** One in-memory store for every kind, for tests; `entries` exposes its content. */
 export const makeMemory = Effect.gen(function*() {
   const entries = yield* Ref.make(new Map<string, string>())
-  const store = SecretStore.of({
+  const memory: Backend = {
     kind: "memory",
     location: "memory",
     get: (ref) => Ref.get(entries).pipe(Effect.map((m) => Option.fromNullable(m.get(account(ref))).pipe(Option.map(Redacted.make)))),
@@ -111,6 +201,13 @@ export const makeMemory = Effect.gen(function*() {
         next.delete(account(ref))
         return next
       })
+  }
+  const store = SecretStore.of({
+    store: (ref, value) => memory.set(ref, value).pipe(Effect.as("memory" as const)),
+    put: (ref, value) => memory.set(ref, value),
+    get: (ref) => memory.get(ref),
+    remove: (ref) => memory.remove(ref),
+    location: () => "memory"
   })
   return { store, entries }
 })

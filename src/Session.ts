@@ -55,9 +55,10 @@ const ref = (profile: Profile) => ({ id: profile.secretId, kind: "session" as co
 export const read = Effect.fn("Session.read")(function*(name: string, profile: Profile) {
   const brand = yield* Brand
   const secrets = yield* SecretStore
-  const stored = yield* secrets.get(ref(profile))
+  const storage = profile.session?.storage ?? "file"
+  const stored = yield* secrets.get(ref(profile), storage)
   if (Option.isNone(stored)) {
-    return yield* new NotAuthenticated({ reason: `the session of profile ${name} is missing from ${secrets.location}`, cli: brand.name })
+    return yield* new NotAuthenticated({ reason: `the session of profile ${name} is missing from ${secrets.location(storage)}`, cli: brand.name })
   }
   return yield* Schema.decode(codec)(Redacted.value(stored.value)).pipe(
     Effect.mapError(() => new NotAuthenticated({ reason: `the stored session of profile ${name} is unreadable`, cli: brand.name }))
@@ -117,7 +118,7 @@ export const accessToken = Effect.fn("Session.accessToken")(function*(
       }
       const next = fromTokenResponse(answer.right, yield* Clock.currentTimeMillis, latest)
       // Written atomically: the rotated refresh token replaces the used one in one step.
-      yield* secrets.set(ref(profile), encode(next))
+      yield* secrets.put(ref(profile), encode(next), session.storage)
       return result(next, true)
     })
   )

@@ -21,6 +21,8 @@ export interface EnvSettings {
   readonly home: Option.Option<string>
   /** `CI` is set: never prompt. */
   readonly ci: boolean
+  /** False when `<PREFIX>KEYRING=0`: secrets go to the plaintext file without trying the keyring. */
+  readonly keyring: boolean
 }
 
 /** The names of the brand's variables, for messages and documentation. */
@@ -30,7 +32,8 @@ export const variableNames = (prefix: string) => ({
   apiUrl: `${prefix}API_URL`,
   profile: `${prefix}PROFILE`,
   useProfile: `${prefix}USE_PROFILE`,
-  configDir: `${prefix}CONFIG_DIR`
+  configDir: `${prefix}CONFIG_DIR`,
+  keyring: `${prefix}KEYRING`
 })
 
 /** Empty variables count as unset: `LATCHKEY_API_KEY= cmd` must not authenticate with "". */
@@ -58,7 +61,8 @@ export const read: Effect.Effect<EnvSettings, never, Brand> = Effect.gen(functio
     configDir: nonEmpty(names.configDir),
     xdgConfigHome: nonEmpty("XDG_CONFIG_HOME"),
     home: nonEmpty("HOME"),
-    ci: nonEmpty("CI").pipe(Config.map(Option.exists((s) => s !== "0" && s.toLowerCase() !== "false")))
+    ci: nonEmpty("CI").pipe(Config.map(Option.exists((s) => s !== "0" && s.toLowerCase() !== "false"))),
+    keyring: nonEmpty(names.keyring).pipe(Config.map((o) => !Option.exists(o, (s) => ["0", "false", "no", "off"].includes(s.toLowerCase()))))
   })
   return settings
 }).pipe(

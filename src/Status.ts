@@ -8,7 +8,7 @@ import { Brand } from "./Brand.js"
 import type { Team, User } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
 import { PlatformApi } from "./PlatformApi.js"
-import { maskKey } from "./Profiles.js"
+import { maskKey, storageLabel } from "./Profiles.js"
 
 export interface StatusView {
   readonly authenticated: true
@@ -53,7 +53,7 @@ export const status = Effect.fn("Status.status")(function*(flags: Credentials.Fl
     profile: Option.getOrNull(Option.map(resolved.profile, (p) => p.name)),
     environment: resolved.environment,
     apiUrl: resolved.credential.apiUrl,
-    storage: resolved.storage === "file" ? "file (plaintext)" : resolved.storage,
+    storage: storageLabel(resolved.storage) ?? resolved.storage,
     storageLocation: resolved.storageLocation,
     maskedKey: resolved.method === "api-key" ? maskKey(resolved.credential.token, brand.keyPrefix) : null,
     team: Option.getOrNull(Option.flatMap(stored, (p) => Option.fromNullable(p.team))),

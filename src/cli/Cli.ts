@@ -12,6 +12,7 @@ import { ExitCode, exitCode, type LatchkeyError } from "../Errors.js"
 import { login } from "./auth/login.js"
 import { get as authGet, list as authList } from "./auth/list.js"
 import { logout } from "./auth/logout.js"
+import { migrateSecrets } from "./auth/migrateSecrets.js"
 import { setKey } from "./auth/setKey.js"
 import { status } from "./auth/status.js"
 import { token } from "./auth/token.js"
@@ -37,7 +38,8 @@ export const auth = Command.make("auth").pipe(
     authProject,
     printToken,
     whoami,
-    refresh
+    refresh,
+    migrateSecrets
   ])
 )
 

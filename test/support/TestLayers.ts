@@ -16,6 +16,7 @@ import * as Brand from "../../src/Brand.js"
 import * as Browser from "../../src/Browser.js"
 import { run } from "../../src/cli/Cli.js"
 import * as ConfigStore from "../../src/ConfigStore.js"
+import * as Keyring from "../../src/Keyring.js"
 import * as OAuthClient from "../../src/OAuthClient.js"
 import * as PlatformApi from "../../src/PlatformApi.js"
 import * as Prompt from "../../src/Prompt.js"
@@ -34,6 +35,8 @@ export interface Options {
   readonly prompts?: ReadonlyArray<string>
   readonly http?: Layer.Layer<HttpClient.HttpClient>
   readonly brand?: Partial<Brand.BrandShape>
+  /** The OS keyring behind the file-backed stores (default: an unavailable one). */
+  readonly keyring?: typeof Keyring.Keyring.Service
 }
 
 /** A terminal that nobody types into: the scripted Prompt answers instead. */
@@ -59,7 +62,10 @@ export const make = (options: Options = {}) =>
     // Built once, so every `provide` below sees the same in-memory state.
     const memoryConfig = yield* ConfigStore.makeMemory(options.config ?? ConfigStore.empty(brandShape))
     const stores = options.configDir
-      ? Layer.merge(ConfigStore.layerFile, SecretStore.layerFile.pipe(Layer.provide(ConfigStore.layerFile)))
+      ? Layer.merge(
+        ConfigStore.layerFile,
+        SecretStore.layer.pipe(Layer.provide(ConfigStore.layerFile), Layer.provide(Layer.succeed(Keyring.Keyring, options.keyring ?? Keyring.unavailable("no keyring in this test"))))
+      )
       : Layer.merge(Layer.succeed(ConfigStore.ConfigStore, memoryConfig), Layer.succeed(SecretStore.SecretStore, secrets.store))
     const layer = Layer.mergeAll(
       stores,

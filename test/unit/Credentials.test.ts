@@ -20,6 +20,7 @@ const env = (overrides: Partial<EnvSettings> = {}): EnvSettings => ({
   xdgConfigHome: Option.none(),
   home: Option.none(),
   ci: false,
+  keyring: true,
   ...overrides
 })
 
@@ -167,7 +168,7 @@ describe("Credentials.resolve", () => {
   it.effect("reads the profile's secret from the secret store", () =>
     Effect.gen(function*() {
       const t = yield* TestLayers.make({ config: seeded("s1") })
-      yield* t.provide(Effect.flatMap(SecretStore.SecretStore, (s) => s.set({ id: "s1", kind: "api-key" }, Redacted.make("lk_stored"))))
+      yield* t.provide(Effect.flatMap(SecretStore.SecretStore, (s) => s.put({ id: "s1", kind: "api-key" }, Redacted.make("lk_stored"), "memory")))
       const resolved = yield* t.provide(Credentials.resolve(Credentials.noFlags))
       assert.strictEqual(Redacted.value(resolved.credential.token), "lk_stored")
       assert.strictEqual(resolved.credential.apiUrl, "http://work.test")
@@ -205,7 +206,7 @@ describe("Credentials.resolve", () => {
     Effect.gen(function*() {
       for (const value of ["1", "true", "YES"]) {
         const t = yield* TestLayers.make({ config: seeded("s4"), env: { LATCHKEY_API_KEY: "lk_env", LATCHKEY_USE_PROFILE: value } })
-        yield* t.provide(Effect.flatMap(SecretStore.SecretStore, (s) => s.set({ id: "s4", kind: "api-key" }, Redacted.make("lk_stored"))))
+        yield* t.provide(Effect.flatMap(SecretStore.SecretStore, (s) => s.put({ id: "s4", kind: "api-key" }, Redacted.make("lk_stored"), "memory")))
         const resolved = yield* t.provide(Credentials.resolve(Credentials.noFlags))
         assert.strictEqual(resolved.storage, "memory", value)
       }

@@ -20,6 +20,7 @@ const input = (overrides: Partial<DeviceLogin.LoginInput> = {}): DeviceLogin.Log
   noSwitch: false,
   openBrowser: false,
   interactive: false,
+  insecure: false,
   ...overrides
 })
 

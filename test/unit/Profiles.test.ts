@@ -5,16 +5,16 @@ import * as Redacted from "effect/Redacted"
 import * as Environments from "../../src/Environments.js"
 import * as Profiles from "../../src/Profiles.js"
 import { SecretStore } from "../../src/SecretStore.js"
-import { brand, config, profile } from "../support/Configs.js"
+import { brand, config, profile, session } from "../support/Configs.js"
 import * as HttpStub from "../support/HttpStub.js"
 import * as TestLayers from "../support/TestLayers.js"
 
 const seeded = () =>
   config(
     {
-      work: profile({ secretId: "s-work" }),
-      ci: profile({ secretId: "s-ci" }),
-      stage: profile({ secretId: "s-stage", environment: "staging", apiUrl: "http://staging.test" })
+      work: profile({ secretId: "s-work", session: session() }),
+      ci: profile({ secretId: "s-ci", session: session() }),
+      stage: profile({ secretId: "s-stage", environment: "staging", apiUrl: "http://staging.test", session: session() })
     },
     {
       currentProfile: "work",
@@ -26,8 +26,8 @@ const withSecrets = (t: Effect.Effect.Success<ReturnType<typeof TestLayers.make>
   t.provide(Effect.gen(function*() {
     const s = yield* SecretStore
     for (const id of ["s-work", "s-ci", "s-stage"]) {
-      yield* s.set({ id, kind: "api-key" }, Redacted.make(`lk_${id}`))
-      yield* s.set({ id, kind: "session" }, Redacted.make(`tok_${id}`))
+      yield* s.put({ id, kind: "api-key" }, Redacted.make(`lk_${id}`), "memory")
+      yield* s.put({ id, kind: "session" }, Redacted.make(`tok_${id}`), "memory")
     }
   }))
 

@@ -15,7 +15,7 @@ const rows = (profiles: ReadonlyArray<Profiles.ProfileView>) =>
       p.name,
       orDash(p.user?.email),
       orDash(p.method === "api-key" ? `api-key ${p.maskedKey}` : p.method),
-      orDash(p.storage === "file" ? "file (plaintext)" : p.storage),
+      orDash(p.storage),
       orDash(p.project?.id),
       p.apiUrl
     ])
@@ -26,7 +26,7 @@ const show = (p: Profiles.ProfileView) =>
     `${p.current ? "* " : ""}${p.name}`,
     `  User:        ${p.user ? p.user.email : "-"}`,
     `  Method:      ${p.method === "api-key" ? `API key ${p.maskedKey}` : orDash(p.method)}`,
-    `  Storage:     ${p.storage === "file" ? "file (plaintext)" : orDash(p.storage)}`,
+    `  Storage:     ${orDash(p.storage)}`,
     `  Environment: ${p.environment}`,
     `  API URL:     ${p.apiUrl}`,
     `  Team:        ${p.team ? `${p.team.name} (${p.team.slug})` : "-"}`,

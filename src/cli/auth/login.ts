@@ -71,9 +71,12 @@ export const login = Command.make(
       Options.optional
     ),
     noBrowser: Options.boolean("no-browser").pipe(Options.withDescription("Do not open a browser; print the URL only")),
-    web: Options.boolean("web").pipe(Options.withDescription("Log in through the browser without any prompt"))
+    web: Options.boolean("web").pipe(Options.withDescription("Log in through the browser without any prompt")),
+    insecureStorage: Options.boolean("insecure-storage").pipe(
+      Options.withDescription("Store the credential in the plaintext 0600 file instead of the OS keyring")
+    )
   },
-  ({ globals: g, noBrowser, noSwitch, team, web, withApiKey }) =>
+  ({ globals: g, insecureStorage, noBrowser, noSwitch, team, web, withApiKey }) =>
     Effect.gen(function*() {
       const brand = yield* Brand
       const canPrompt = yield* interactive(g)
@@ -81,7 +84,13 @@ export const login = Command.make(
         if (web || Option.isSome(team)) {
           return yield* new UsageError({ reason: "--with-api-key does not go with --web or --team" })
         }
-        const result = yield* ApiKeyLogin.withApiKey({ profile: g.profile, project: g.project, noSwitch, interactive: canPrompt })
+        const result = yield* ApiKeyLogin.withApiKey({
+          profile: g.profile,
+          project: g.project,
+          noSwitch,
+          interactive: canPrompt,
+          insecure: insecureStorage
+        })
         return yield* renderLogin(g.output, result, brand.name)
       }
       if (web && noBrowser) return yield* new UsageError({ reason: "--web and --no-browser exclude each other" })
@@ -94,7 +103,8 @@ export const login = Command.make(
           noSwitch,
           openBrowser: web || (canPrompt && !noBrowser),
           // --web: browser login without prompts.
-          interactive: canPrompt && !web
+          interactive: canPrompt && !web,
+          insecure: insecureStorage
         },
         h
       )

@@ -1,5 +1,6 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as ApiKeyLogin from "../../ApiKeyLogin.js"
 import { Brand } from "../../Brand.js"
@@ -8,11 +9,17 @@ import { renderLogin } from "./loginOutput.js"
 
 export const setKey = Command.make(
   "set-key",
-  { globals, key: Args.redacted({ name: "key" }).pipe(Args.withDescription("The API key")) },
-  ({ globals: g, key }) =>
+  {
+    globals,
+    key: Args.redacted({ name: "key" }).pipe(Args.withDescription("The API key")),
+    insecureStorage: Options.boolean("insecure-storage").pipe(
+      Options.withDescription("Store the credential in the plaintext 0600 file instead of the OS keyring")
+    ),
+  },
+  ({ globals: g, insecureStorage, key }) =>
     Effect.gen(function*() {
       const brand = yield* Brand
-      const result = yield* ApiKeyLogin.setKey({ key, profile: g.profile, project: g.project })
+      const result = yield* ApiKeyLogin.setKey({ key, profile: g.profile, project: g.project, insecure: insecureStorage })
       yield* renderLogin(g.output, result, brand.name)
     })
 ).pipe(Command.withDescription(

@@ -13,16 +13,20 @@ export const token = Command.make(
     apiKey: Options.redacted("api-key").pipe(
       Options.withDescription("The API key; prompted for, masked, when omitted on a terminal"),
       Options.optional
-    )
+    ),
+    insecureStorage: Options.boolean("insecure-storage").pipe(
+      Options.withDescription("Store the credential in the plaintext 0600 file instead of the OS keyring")
+    ),
   },
-  ({ apiKey, globals: g }) =>
+  ({ apiKey, globals: g, insecureStorage }) =>
     Effect.gen(function*() {
       const brand = yield* Brand
       const result = yield* ApiKeyLogin.token({
         apiKey,
         project: g.project,
         profile: g.profile,
-        interactive: yield* interactive(g)
+        interactive: yield* interactive(g),
+        insecure: insecureStorage
       })
       yield* renderLogin(g.output, result, brand.name)
     })
