@@ -22,7 +22,8 @@ const result = await esbuild.build({
   metafile: true,
   // The sandbox's OpenID provider breaks when bundled (esbuild's interop loses a generator
   // function); it is loaded from node_modules, and only by `latchkey sandbox`.
-  external: ["oidc-provider"],
+  // @napi-rs/keyring is a native addon: it must be loaded from node_modules, not bundled.
+  external: ["oidc-provider", "@napi-rs/keyring"],
   logLevel: "warning"
 })
 const outputs = Object.entries(result.metafile.outputs).map(([file, o]) => `${file} ${(o.bytes / 1024).toFixed(0)} KiB`)

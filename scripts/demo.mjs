@@ -16,6 +16,8 @@ const env = {
   PATH: process.env.PATH,
   HOME: home,
   LATCHKEY_CONFIG_DIR: path.join(home, "config"),
+  // The demo must not write into the keyring of whoever runs it: the 0600 file, chosen explicitly.
+  LATCHKEY_KEYRING: "0",
   ...(process.env.NO_COLOR ? { NO_COLOR: process.env.NO_COLOR } : {})
 }
 

@@ -45,7 +45,15 @@ export const layer: Layer.Layer<Keyring, never, Brand> = Layer.effect(
       Effect.tryPromise({
         try: () => (loaded ??= import("@napi-rs/keyring")),
         catch: (e) => new KeyringError({ reason: `the keyring library could not be loaded: ${reason(e)}` })
-      }).pipe(Effect.map((m) => new m.AsyncEntry(brand.keyringService, account, { linux: { store: "secret-service" } })))
+      }).pipe(
+        // Pinning the store makes the constructor throw when the Secret Service is out of reach.
+        Effect.flatMap((m) =>
+          Effect.try({
+            try: () => new m.AsyncEntry(brand.keyringService, account, { linux: { store: "secret-service" } }),
+            catch: (e) => new KeyringError({ reason: reason(e) })
+          })
+        )
+      )
     const call = <A>(account: string, f: (e: import("@napi-rs/keyring").AsyncEntry, signal: AbortSignal) => Promise<A>) =>
       Effect.flatMap(entry(account), (e) =>
         Effect.tryPromise({

@@ -22,11 +22,28 @@ export const assertBuilt = () => {
   }
 }
 
+/**
+ * The file store unless a test opts into the keyring: most end-to-end tests inspect the secrets
+ * file. No D-Bus address is passed on, so a test that enables the keyring without adding one sees
+ * a machine without D-Bus.
+ */
 export const baseEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
   PATH: process.env["PATH"] ?? "/usr/bin:/bin",
   LANG: "C.UTF-8",
+  LATCHKEY_KEYRING: "0",
   ...extra
 })
+
+/** The test session's D-Bus and Secret Service, as `npm test` (scripts/test.sh) provides them. */
+export const secretServiceEnv = (): Record<string, string> => {
+  const address = process.env["DBUS_SESSION_BUS_ADDRESS"]
+  if (process.env["LATCHKEY_TEST_SECRET_SERVICE"] !== "1" || !address) {
+    throw new Error(
+      "these tests need a real Secret Service: run them through `npm test`, which starts gnome-keyring in a private D-Bus session (apt-get install gnome-keyring dbus libsecret-tools)"
+    )
+  }
+  return { DBUS_SESSION_BUS_ADDRESS: address, LATCHKEY_KEYRING: "1" }
+}
 
 export const run = (
   args: ReadonlyArray<string>,
