@@ -27,7 +27,7 @@
           installPhase = ''
             runHook preInstall
             mkdir -p $out/lib/latchkey $out/bin
-            cp -r dist bin package.json $out/lib/latchkey/
+            cp -r dist bin package.json node_modules $out/lib/latchkey/
             makeWrapper ${pkgs.nodejs_20}/bin/node $out/bin/latchkey --add-flags $out/lib/latchkey/bin/latchkey
             runHook postInstall
           '';

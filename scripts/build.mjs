@@ -1,4 +1,6 @@
-// Bundles the CLI with esbuild: dist/latchkey.mjs plus lazily loaded chunks (sandbox, YAML, …).
+// Bundles the CLI with esbuild into one CommonJS file, dist/latchkey.cjs, which bin/latchkey loads
+// through V8's code cache (see bin/latchkey). Rarely used parts (the sandbox, YAML, jose) are
+// bundled behind lazy initialisers, so they cost nothing until a command needs them.
 import * as esbuild from "esbuild"
 import { readFile, rm } from "node:fs/promises"
 
@@ -8,23 +10,18 @@ const result = await esbuild.build({
   entryPoints: { latchkey: "src/bin.ts" },
   outdir: "dist",
   bundle: true,
-  splitting: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
-  outExtension: { ".js": ".mjs" },
-  chunkNames: "chunks/[name]-[hash]",
+  outExtension: { ".js": ".cjs" },
   define: { __LATCHKEY_VERSION__: JSON.stringify(pkg.version) },
-  // Some bundled CommonJS dependencies call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __lkCreateRequire } from 'node:module'; const require = __lkCreateRequire(import.meta.url);" },
   minify: true,
   legalComments: "none",
   metafile: true,
+  logLevel: "warning",
   // The sandbox's OpenID provider breaks when bundled (esbuild's interop loses a generator
-  // function); it is loaded from node_modules, and only by `latchkey sandbox`.
-  // @napi-rs/keyring is a native addon: it must be loaded from node_modules, not bundled.
-  external: ["oidc-provider", "@napi-rs/keyring"],
-  logLevel: "warning"
+  // function) and @napi-rs/keyring is a native addon: both load from node_modules, on demand.
+  external: ["oidc-provider", "@napi-rs/keyring"]
 })
 const outputs = Object.entries(result.metafile.outputs).map(([file, o]) => `${file} ${(o.bytes / 1024).toFixed(0)} KiB`)
 console.log(`built ${outputs.join(", ")}`)

@@ -24,22 +24,24 @@ export interface StatusView {
   readonly maskedKey: string | null
   readonly team: Team | null
   readonly project: { readonly id: string; readonly name: string | null; readonly source: Credentials.ProjectSource } | null
-  /** `true` when the platform accepted the credential just now; `false` with `verifyError` when it could not be asked. */
+  /** `true` when the platform accepted the credential just now; `false` with `verifyError` when it could not be asked, or with `--offline`. */
   readonly verified: boolean
   readonly verifyError: string | null
 }
 
-export const status = Effect.fn("Status.status")(function*(flags: Credentials.Flags) {
+export const status = Effect.fn("Status.status")(function*(flags: Credentials.Flags, options: { readonly verify: boolean } = { verify: true }) {
   const brand = yield* Brand
   const api = yield* PlatformApi
   const resolved = yield* Credentials.resolve(flags)
   const stored = Option.map(resolved.profile, (p) => p.profile)
   // A rejected credential fails the status (CredentialRejected); an unreachable platform does not
   // change what is stored, so it is reported next to the stored facts.
-  const me = yield* api.me(resolved.credential).pipe(
-    Effect.map((m) => ({ user: Option.some(m.user), error: null as string | null })),
-    Effect.catchTag("ApiError", (e) => Effect.succeed({ user: Option.none<User>(), error: e.message }))
-  )
+  const me = options.verify
+    ? yield* api.me(resolved.credential).pipe(
+      Effect.map((m) => ({ user: Option.some(m.user), error: null as string | null, checked: true })),
+      Effect.catchTag("ApiError", (e) => Effect.succeed({ user: Option.none<User>(), error: e.message as string | null, checked: true }))
+    )
+    : { user: Option.none<User>(), error: null, checked: false }
   const project = Option.map(resolved.project, (p) => ({
     id: p.id,
     name: Option.getOrNull(p.name),
@@ -58,7 +60,7 @@ export const status = Effect.fn("Status.status")(function*(flags: Credentials.Fl
     maskedKey: resolved.method === "api-key" ? maskKey(resolved.credential.token, brand.keyPrefix) : null,
     team: Option.getOrNull(Option.flatMap(stored, (p) => Option.fromNullable(p.team))),
     project: Option.getOrNull(project),
-    verified: me.error === null,
+    verified: me.checked && me.error === null,
     verifyError: me.error
   } satisfies StatusView as StatusView
 })

@@ -73,6 +73,19 @@ describe("auth status", () => {
       assert.deepStrictEqual([json().source, json().user.email], ["--profile", "alice@example.com"])
     }))
 
+  it.scoped("--offline shows the stored facts without asking the platform", () =>
+    Effect.gen(function*() {
+      const { json, out, sandbox, t } = yield* setup()
+      assert.strictEqual(yield* t.cli("auth", "set-key", ALICE_ACME), 0)
+      const before = sandbox.requests.length
+      assert.strictEqual(yield* t.cli("auth", "status", "--offline"), 0)
+      assert.include(out(), "not checked with the platform (--offline)")
+      assert.include(out(), "alice@example.com")
+      assert.strictEqual(yield* t.cli("auth", "status", "--offline", "-o", "json"), 0)
+      assert.deepStrictEqual([json().verified, json().verifyError, json().maskedKey], [false, null, "lk_****7e2b"])
+      assert.strictEqual(sandbox.requests.length, before, "no request reached the platform")
+    }))
+
   it.scoped("a rejected credential is exit 1 with the server's reason", () =>
     Effect.gen(function*() {
       const { err, t } = yield* setup({ env: { LATCHKEY_API_KEY: "lk_sandbox_alice_revoked_0b5e1d9f7a" } })

@@ -17,8 +17,8 @@ export interface Result {
 }
 
 export const assertBuilt = () => {
-  if (!fs.existsSync(path.join(ROOT, "dist", "latchkey.mjs"))) {
-    throw new Error("dist/latchkey.mjs is missing: run `npm run build` first (npm test does)")
+  if (!fs.existsSync(path.join(ROOT, "dist", "latchkey.cjs"))) {
+    throw new Error("dist/latchkey.cjs is missing: run `npm run build` first (npm test does)")
   }
 }
 

@@ -1,4 +1,5 @@
 import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import { Brand } from "../../Brand.js"
 import { ExitCode, SilentExit } from "../../Errors.js"
@@ -9,7 +10,9 @@ import { emit, note } from "../Render.js"
 const text = (s: Status.StatusView): string => {
   const who = s.user ? `${s.user.email}${s.user.name ? ` (${s.user.name})` : ""}` : "an unknown user"
   const lines = [
-    s.verified ? `Logged in to ${s.apiUrl} as ${who}` : `Stored credential for ${s.apiUrl} (${who}), not verified`,
+    s.verified
+      ? `Logged in to ${s.apiUrl} as ${who}`
+      : `Stored credential for ${s.apiUrl} (${who}), ${s.verifyError === null ? "not checked with the platform (--offline)" : "not verified"}`,
     `  Profile:     ${s.profile ?? "none"} (from ${s.source})`,
     `  Method:      ${s.method === "api-key" ? `API key ${s.maskedKey}` : "session"}`,
     `  Storage:     ${s.storage}${s.storage === "env" ? "" : ` — ${s.storageLocation}`}`,
@@ -20,7 +23,12 @@ const text = (s: Status.StatusView): string => {
   return lines.join("\n")
 }
 
-export const status = Command.make("status", { globals }, ({ globals: g }) =>
+export const status = Command.make("status", {
+  globals,
+  offline: Options.boolean("offline").pipe(
+    Options.withDescription("Show the stored credential without asking the platform whether it is still valid")
+  )
+}, ({ globals: g, offline }) =>
   Effect.gen(function*() {
     const brand = yield* Brand
     const notAuthenticated = (reason: string) =>
@@ -29,17 +37,17 @@ export const status = Command.make("status", { globals }, ({ globals: g }) =>
         yield* note(`${brand.name}: ${reason}`)
         return yield* new SilentExit({ code: ExitCode.Error })
       })
-    const view = yield* Status.status(flags(g)).pipe(
+    const view = yield* Status.status(flags(g), { verify: !offline }).pipe(
       Effect.catchTags({
         NotAuthenticated: (e) => notAuthenticated(e.message),
         CredentialRejected: (e) => notAuthenticated(e.message)
       })
     )
     yield* emit(g.output, view, text)
-    if (!view.verified) {
+    if (!view.verified && !offline) {
       yield* note(`${brand.name}: could not verify the credential: ${view.verifyError}`)
       return yield* new SilentExit({ code: ExitCode.Error })
     }
   })).pipe(Command.withDescription(
-    "Show who you are, how you are authenticated, where the credential comes from, and the team, project and API URL; exits 1 when not authenticated"
+    "Show who you are, how you are authenticated, where the credential comes from, and the team, project and API URL, checked with the platform unless --offline; exits 1 when not authenticated"
   ))

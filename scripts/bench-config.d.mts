@@ -1,0 +1,3 @@
+export declare const KEY: string
+export declare const TOKEN: string
+export declare const write: (configDir: string) => void
