@@ -7,6 +7,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
+import { spawn } from "node:child_process"
 
 export interface BrowserShape {
   /** True when a browser was started. */
@@ -28,19 +29,17 @@ export const layer: Layer.Layer<Browser> = Layer.succeed(
   Browser.of({
     open: (url) =>
       Effect.async<boolean>((resume) => {
-        void import("node:child_process").then(({ spawn }) => {
-          const [cmd, args] = command(url)
-          try {
-            const child = spawn(cmd, args, { stdio: "ignore", detached: true })
-            child.once("error", () => resume(Effect.succeed(false)))
-            child.once("spawn", () => {
-              child.unref()
-              resume(Effect.succeed(true))
-            })
-          } catch {
-            resume(Effect.succeed(false))
-          }
-        })
+        const [cmd, args] = command(url)
+        try {
+          const child = spawn(cmd, args, { stdio: "ignore", detached: true })
+          child.once("error", () => resume(Effect.succeed(false)))
+          child.once("spawn", () => {
+            child.unref()
+            resume(Effect.succeed(true))
+          })
+        } catch {
+          resume(Effect.succeed(false))
+        }
       })
   })
 )

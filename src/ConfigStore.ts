@@ -14,6 +14,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import * as os from "node:os"
 import * as path from "node:path"
 import { Brand } from "./Brand.js"
 import { ConfigFileError, type ConfigWriteError, type LockTimeout } from "./Errors.js"
@@ -141,10 +142,7 @@ export const resolveDirectory = Effect.gen(function*() {
   if (Option.isSome(env.configDir)) return path.resolve(env.configDir.value)
   if (Option.isSome(env.xdgConfigHome)) return path.resolve(env.xdgConfigHome.value, brand.configDirName)
   const home = Option.getOrElse(env.home, () => "")
-  if (home === "") {
-    const os = yield* Effect.promise(() => import("node:os"))
-    return path.join(os.homedir(), ".config", brand.configDirName)
-  }
+  if (home === "") return path.join(os.homedir(), ".config", brand.configDirName)
   return path.join(home, ".config", brand.configDirName)
 })
 

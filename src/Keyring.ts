@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { Brand } from "./Brand.js"
+import * as external from "./internal/external.js"
 
 export class KeyringError extends Data.TaggedError("KeyringError")<{ readonly reason: string }> {}
 
@@ -43,7 +44,11 @@ export const layer: Layer.Layer<Keyring, never, Brand> = Layer.effect(
     let loaded: Promise<typeof import("@napi-rs/keyring")> | undefined
     const entry = (account: string) =>
       Effect.tryPromise({
-        try: () => (loaded ??= import("@napi-rs/keyring")),
+        try: () =>
+          (loaded ??= external.load(
+            () => require("@napi-rs/keyring") as typeof import("@napi-rs/keyring"),
+            () => import("@napi-rs/keyring")
+          )),
         catch: (e) => new KeyringError({ reason: `the keyring library could not be loaded: ${reason(e)}` })
       }).pipe(
         // Pinning the store makes the constructor throw when the Secret Service is out of reach.

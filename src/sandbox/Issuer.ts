@@ -10,8 +10,8 @@
  */
 import { generateKeyPairSync, randomUUID } from "node:crypto"
 import type * as http from "node:http"
-import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider"
-import MemoryAdapter from "oidc-provider/lib/adapters/memory_adapter.js"
+import type { Adapter, Configuration, KoaContextWithOIDC } from "oidc-provider"
+import * as external from "../internal/external.js"
 import type { Principal } from "./ControlPlane.js"
 import type { Fixtures } from "./Fixtures.js"
 
@@ -64,11 +64,27 @@ const readBody = (req: http.IncomingMessage): Promise<string> =>
   })
 
 /**
- * The sandbox keeps its state in memory on purpose (it is started fresh for every demo and test
- * run). Choosing oidc-provider's memory adapter explicitly, through a subclass, says so and
- * silences its "development-only adapter" warning.
+ * oidc-provider is an ES module outside the CommonJS bundle: it is loaded with `import()`, and
+ * only by the sandbox.
  */
-class SandboxMemoryAdapter extends MemoryAdapter {}
+export const load = async () => {
+  const [{ default: Provider }, { default: MemoryAdapter }] = await Promise.all([
+    external.load(() => require("oidc-provider") as typeof import("oidc-provider"), () => import("oidc-provider")),
+    external.load(
+      () => require("oidc-provider/lib/adapters/memory_adapter.js") as typeof import("oidc-provider/lib/adapters/memory_adapter.js"),
+      () => import("oidc-provider/lib/adapters/memory_adapter.js")
+    )
+  ])
+  /**
+   * The sandbox keeps its state in memory on purpose (it is started fresh for every demo and
+   * test run). Choosing oidc-provider's memory adapter explicitly, through a subclass, says so
+   * and silences its "development-only adapter" warning.
+   */
+  class SandboxMemoryAdapter extends (MemoryAdapter as new(name: string) => Adapter) {}
+  return { Provider, SandboxMemoryAdapter }
+}
+
+export type Loaded = Awaited<ReturnType<typeof load>>
 
 /**
  * The wrapper below reads token-request bodies itself (to enforce the polling interval), which
@@ -87,7 +103,7 @@ const silencePreparsedBodyWarning = (() => {
   }
 })()
 
-export const make = (options: IssuerOptions) => {
+export const make = ({ Provider, SandboxMemoryAdapter }: Loaded, options: IssuerOptions) => {
   silencePreparsedBodyWarning()
   const { fixtures } = options
   const userById = (id: string) => fixtures.users.find((u) => u.id === id)

@@ -79,9 +79,13 @@ export const make = (options: SandboxOptions): Effect.Effect<Sandbox, Error, Sco
     const api = yield* listen(options.port)
     const oidc = yield* listen(options.issuerPort ?? 0)
     const issuerUrl = `http://127.0.0.1:${oidc.port}`
+    const loaded = yield* Effect.tryPromise({
+      try: () => Issuer.load(),
+      catch: (e) => new Error(`cannot load oidc-provider: ${e instanceof Error ? e.message : String(e)}`)
+    })
     const issuer = yield* Effect.try({
       try: () =>
-        Issuer.make({
+        Issuer.make(loaded, {
           issuer: issuerUrl,
           clientId: CLIENT_ID,
           fixtures,
