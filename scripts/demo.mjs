@@ -83,7 +83,11 @@ await step("A revoked key is rejected and not stored (exit 4)", ["auth", "set-ke
 await step("Log out bob: profile and secret removed", ["auth", "logout", "bob"])
 await step("What is left", ["auth", "list"])
 
-sandbox.kill("SIGINT")
-fs.rmSync(home, { recursive: true, force: true })
+// Wait for the sandbox to exit: on the way out it still writes into the demo's HOME (the code cache).
+await new Promise((resolve) => {
+  sandbox.once("close", resolve)
+  sandbox.kill("SIGINT")
+})
+fs.rmSync(home, { recursive: true, force: true, maxRetries: 3 })
 console.log(`\n${failures === 0 ? bold("demo complete: every step exited as expected") : `demo FAILED: ${failures} step(s) exited unexpectedly`}`)
 process.exit(failures === 0 ? 0 : 1)
