@@ -31,8 +31,13 @@ export const baseEnv = (extra: Record<string, string> = {}): Record<string, stri
   PATH: process.env["PATH"] ?? "/usr/bin:/bin",
   LANG: "C.UTF-8",
   LATCHKEY_KEYRING: "0",
+  // The launcher's code cache goes here, never into the real ~/.cache.
+  XDG_CACHE_HOME: codeCacheDir(),
   ...extra
 })
+
+let cacheDir: string | undefined
+const codeCacheDir = () => (cacheDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-e2e-cache-")))
 
 /** The test session's D-Bus and Secret Service, as `npm test` (scripts/test.sh) provides them. */
 export const secretServiceEnv = (): Record<string, string> => {
