@@ -166,20 +166,17 @@ export const layerFile: Layer.Layer<ConfigStore, never, Brand> = Layer.effect(
       directory,
       read,
       modify: (f) =>
-        files.ensureDir(directory).pipe(
-          Effect.zipRight(files.withLock(
-            file,
-            Effect.gen(function*() {
-              // Read under the lock: a file we cannot decode fails here, before anything is written.
-              const current = yield* read
-              const [result, next] = yield* f(current)
-              if (next !== current) yield* files.writeAtomic(file, encode(next))
-              return result
-            })
-          ))
+        files.withLock(
+          file,
+          Effect.gen(function*() {
+            // Read under the lock: a file we cannot decode fails here, before anything is written.
+            const current = yield* read
+            const [result, next] = yield* f(current)
+            if (next !== current) yield* files.writeAtomic(file, encode(next))
+            return result
+          })
         ),
-      withLock: (name, use) =>
-        files.ensureDir(directory).pipe(Effect.zipRight(files.withLock(path.join(directory, name), use)))
+      withLock: (name, use) => files.withLock(path.join(directory, name), use)
     })
   })
 )

@@ -93,18 +93,15 @@ export const makeFileBackend = (directory: string): Backend => {
     }))
   )
   const update = (f: (secrets: Record<string, string>) => Record<string, string> | undefined) =>
-    files.ensureDir(directory).pipe(
-      Effect.zipRight(files.withLock(
-        file,
-        Effect.gen(function*() {
-          const current = yield* read
-          const next = f({ ...current.secrets })
-          if (next === undefined) return
-          yield* files.writeAtomic(file, JSON.stringify({ version: 1, secrets: next }, null, 2) + "\n")
-        })
-      )),
-      Effect.mapError((e) => e._tag === "SecretStoreError" ? e : fail(e.message))
-    )
+    files.withLock(
+      file,
+      Effect.gen(function*() {
+        const current = yield* read
+        const next = f({ ...current.secrets })
+        if (next === undefined) return
+        yield* files.writeAtomic(file, JSON.stringify({ version: 1, secrets: next }, null, 2) + "\n")
+      })
+    ).pipe(Effect.mapError((e) => e._tag === "SecretStoreError" ? e : fail(e.message)))
   return {
     kind: "file",
     location: file,

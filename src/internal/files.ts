@@ -135,7 +135,8 @@ const tryAcquire = (lockFile: string, staleAfterMillis: number): Promise<Attempt
 /**
  * Run `use` while holding an exclusive lock on `${file}.lock`, across processes. The lock is a
  * file created with O_EXCL holding the owner's pid; it is released when `use` ends, however it
- * ends. Waiting is a Clock-driven loop, so it also works under TestClock.
+ * ends. The file's directory is created (0700) first. Waiting is a Clock-driven loop, so it also
+ * works under TestClock.
  */
 export const withLock = <A, E, R>(
   file: string,
@@ -164,5 +165,7 @@ export const withLock = <A, E, R>(
     }
   })
   const release = Effect.promise(() => fs.rm(lockFile, { force: true }).catch(() => undefined))
-  return Effect.acquireUseRelease(acquire, () => use, () => release)
+  return ensureDir(path.dirname(file)).pipe(
+    Effect.zipRight(Effect.acquireUseRelease(acquire, () => use, () => release))
+  )
 }
