@@ -13,7 +13,6 @@ import { InvalidInput, UsageError } from "./Errors.js"
 import { PlatformApi, type Project } from "./PlatformApi.js"
 import * as Profiles from "./Profiles.js"
 import { Prompt } from "./Prompt.js"
-import * as Settings from "./Settings.js"
 import { Tty } from "./Tty.js"
 
 /** Refuse a key without the brand's prefix before it travels anywhere. */
@@ -32,16 +31,6 @@ export const matchProject = (projects: ReadonlyArray<Project>, wanted: string): 
     Option.fromNullable(projects.find((p) => p.id === wanted)),
     () => Option.fromNullable(projects.find((p) => p.name.toLowerCase() === wanted.toLowerCase()))
   )
-
-/** Where a new profile goes: the current environment, at `<PREFIX>API_URL` when set. */
-const target = Effect.gen(function*() {
-  const brand = yield* Brand
-  const env = yield* Settings.read
-  const config = yield* (yield* ConfigStore).read
-  const environment = config.currentEnvironment
-  const apiUrl = Option.getOrElse(env.apiUrl, () => Credentials.environmentApiUrl(brand, config, environment))
-  return { environment, apiUrl, config }
-})
 
 /** Ask the platform who the key belongs to and what it can see. Fails with `CredentialRejected` for a bad key. */
 const validate = Effect.fn("ApiKeyLogin.validate")(function*(apiUrl: string, key: Redacted.Redacted) {
@@ -99,7 +88,7 @@ const save = Effect.fn("ApiKeyLogin.save")(function*(input: {
   readonly makeCurrent: boolean
   readonly insecure: boolean
 }) {
-  const where = yield* target
+  const where = yield* Credentials.loginTarget
   const { me, projects, teams } = yield* validate(where.apiUrl, input.key)
   const project = yield* pickProject(projects, input.project, input.choose)
   const team = project.pipe(Option.flatMap((p) => Option.fromNullable(teams.find((t) => t.id === p.teamId))))

@@ -19,7 +19,7 @@ import { Brand, type BrandShape } from "./Brand.js"
 import { type ConfigFile, ConfigStore, type Profile, type StorageKind } from "./ConfigStore.js"
 import { InvalidInput, NotAuthenticated } from "./Errors.js"
 import type { Credential } from "./PlatformApi.js"
-import { SecretStore } from "./SecretStore.js"
+import { SecretStore, secretsOf } from "./SecretStore.js"
 import * as Session from "./Session.js"
 import * as Settings from "./Settings.js"
 
@@ -83,6 +83,16 @@ export const sourceLabel = (source: Source): string => {
 /** The API URL of an environment, falling back to the brand's for the built-in one. */
 export const environmentApiUrl = (brand: BrandShape, config: ConfigFile, name: string): string =>
   config.environments[name]?.apiUrl ?? brand.defaultApiUrl
+
+/** Where a new login goes: the current environment, at `<PREFIX>API_URL` when that is set. */
+export const loginTarget = Effect.gen(function*() {
+  const brand = yield* Brand
+  const env = yield* Settings.read
+  const config = yield* (yield* ConfigStore).read
+  const environment = config.currentEnvironment
+  const apiUrl = Option.getOrElse(env.apiUrl, () => environmentApiUrl(brand, config, environment))
+  return { environment, apiUrl, config }
+})
 
 /** Decide where the credential comes from. Pure: every branch of the order is a case here. */
 export const plan = (input: {
@@ -210,16 +220,16 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
     } satisfies Resolved as Resolved
   }
   const secrets = yield* SecretStore
-  const storage = decided.method === "api-key" ? decided.profile.apiKey!.storage : decided.profile.session!.storage
+  const storage = secretsOf(decided.profile).find((s) => s.kind === decided.method)!.storage
   let token: Redacted.Redacted
   if (decided.method === "session") {
     // Refreshes the access token first when it is about to expire.
     token = (yield* Session.accessToken(decided.name, decided.profile)).token
   } else {
-    const stored = yield* secrets.get({ id: decided.profile.secretId, kind: "api-key" }, decided.profile.apiKey!.storage)
+    const stored = yield* secrets.get({ id: decided.profile.secretId, kind: "api-key" }, storage)
     if (Option.isNone(stored)) {
       return yield* new NotAuthenticated({
-        reason: `the API key of profile ${decided.name} is missing from ${secrets.location(decided.profile.apiKey!.storage)}`,
+        reason: `the API key of profile ${decided.name} is missing from ${secrets.location(storage)}`,
         cli: brand.name
       })
     }

@@ -15,7 +15,7 @@ import * as Redacted from "effect/Redacted"
 import { matchProject } from "./ApiKeyLogin.js"
 import { Brand } from "./Brand.js"
 import { Browser } from "./Browser.js"
-import { ConfigStore, type Profile } from "./ConfigStore.js"
+import type { Profile } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
 import * as DeviceFlow from "./DeviceFlow.js"
 import { InvalidInput, LoginFailed } from "./Errors.js"
@@ -23,7 +23,6 @@ import { OAuthClient } from "./OAuthClient.js"
 import { PlatformApi } from "./PlatformApi.js"
 import * as Profiles from "./Profiles.js"
 import * as Session from "./Session.js"
-import * as Settings from "./Settings.js"
 import * as Teams from "./Teams.js"
 
 /** The user code and where to enter it, for the person at the terminal. */
@@ -73,14 +72,11 @@ const oidcSettings = Effect.fn("DeviceLogin.oidcSettings")(function*(apiUrl: str
 
 export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput, hooks: Hooks) {
   const brand = yield* Brand
-  const env = yield* Settings.read
-  const config = yield* (yield* ConfigStore).read
   const oauth = yield* OAuthClient
   const api = yield* PlatformApi
   const browser = yield* Browser
 
-  const environment = config.currentEnvironment
-  const apiUrl = Option.getOrElse(env.apiUrl, () => Credentials.environmentApiUrl(brand, config, environment))
+  const { apiUrl, config, environment } = yield* Credentials.loginTarget
   const { clientId, issuer } = yield* oidcSettings(apiUrl, config.environments[environment])
   const metadata = yield* oauth.discover(issuer)
   if (metadata.device_authorization_endpoint === undefined) {
@@ -112,11 +108,9 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
   )
 
   // From here on the user has approved: any failure revokes what we were given.
-  const revokeOnFailure = Effect.gen(function*() {
-    if (metadata.revocation_endpoint === undefined) return
-    const token = tokens.refresh_token ?? tokens.access_token
-    yield* oauth.revoke(metadata.revocation_endpoint, clientId, Redacted.make(token), tokens.refresh_token ? "refresh_token" : "access_token")
-  }).pipe(Effect.ignore)
+  const revokeOnFailure = metadata.revocation_endpoint === undefined
+    ? Effect.void
+    : Effect.ignore(Session.revokeTokens(metadata.revocation_endpoint, clientId, Session.fromTokenResponse(tokens, startedAt)))
 
   return yield* Effect.gen(function*() {
     if (tokens.id_token === undefined) return yield* new LoginFailed({ reason: `${issuer} returned no ID token` })

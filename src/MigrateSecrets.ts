@@ -10,7 +10,7 @@ import * as Redacted from "effect/Redacted"
 import { Brand } from "./Brand.js"
 import { ConfigStore, type Profile } from "./ConfigStore.js"
 import { InvalidInput, SecretStoreError } from "./Errors.js"
-import { type SecretKind, SecretStore, type StorageKind } from "./SecretStore.js"
+import { SecretStore, secretsOf, type StorageKind } from "./SecretStore.js"
 
 export interface Moved {
   readonly profile: string
@@ -20,15 +20,10 @@ export interface Moved {
   readonly error: string | null
 }
 
-const credentialsOf = (profile: Profile): Array<{ kind: SecretKind; storage: StorageKind }> => [
-  ...(profile.apiKey ? [{ kind: "api-key" as const, storage: profile.apiKey.storage }] : []),
-  ...(profile.session ? [{ kind: "session" as const, storage: profile.session.storage }] : [])
-]
-
 const moveOne = Effect.fn("MigrateSecrets.moveOne")(function*(name: string, profile: Profile, to: StorageKind) {
   const secrets = yield* SecretStore
   const store = yield* ConfigStore
-  const pending = credentialsOf(profile).filter((c) => c.storage !== to)
+  const pending = secretsOf(profile).filter((c) => c.storage !== to)
   if (pending.length === 0) return { profile: name, from: [], to, status: "already there", error: null } satisfies Moved
   // 1. Copy and confirm.
   for (const { kind, storage } of pending) {

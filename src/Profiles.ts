@@ -13,7 +13,7 @@ import * as Credentials from "./Credentials.js"
 import { InvalidInput, UsageError } from "./Errors.js"
 import type { Project } from "./PlatformApi.js"
 import { Prompt } from "./Prompt.js"
-import { SecretStore, type StorageKind } from "./SecretStore.js"
+import { SecretStore, secretsOf, type StorageKind } from "./SecretStore.js"
 import * as Session from "./Session.js"
 import * as Settings from "./Settings.js"
 
@@ -149,8 +149,7 @@ export const logout = Effect.fn("Profiles.logout")(function*(name: Option.Option
       if (profile === undefined) return yield* unknownProfile(brand, target)
       // Secrets first, from wherever each is: a profile removed while its secret stayed behind
       // would orphan a credential.
-      if (profile.apiKey) yield* secrets.remove({ id: profile.secretId, kind: "api-key" }, profile.apiKey.storage)
-      if (profile.session) yield* secrets.remove({ id: profile.secretId, kind: "session" }, profile.session.storage)
+      for (const { kind, storage } of secretsOf(profile)) yield* secrets.remove({ id: profile.secretId, kind }, storage)
       const { [target]: _removed, ...profiles } = config.profiles
       const wasCurrent = config.currentProfile === target
       const environments = Object.fromEntries(
@@ -238,7 +237,7 @@ export const save = Effect.fn("Profiles.save")(function*(input: SaveProfile) {
         { insecure: input.insecure }
       )
       if (existing === undefined) storedNew = Option.some({ id: secretId, storage })
-      const previous = kind === "api-key" ? existing?.apiKey?.storage : existing?.session?.storage
+      const previous = existing && secretsOf(existing).find((s) => s.kind === kind)?.storage
       if (previous !== undefined && previous !== storage) oldCopy = Option.some({ id: secretId, storage: previous })
       // Team and project are replaced, not merged: a project of another team would be wrong.
       const { project: _project, team: _team, ...rest } = existing ?? {}

@@ -39,6 +39,12 @@ export interface SecretRef {
 
 export const account = (ref: SecretRef): string => `${ref.id}/${ref.kind}`
 
+/** The secrets a profile records, each with the store that holds it. */
+export const secretsOf = (profile: ConfigStore.Profile): Array<{ readonly kind: SecretKind; readonly storage: StorageKind }> => [
+  ...(profile.apiKey ? [{ kind: "api-key" as const, storage: profile.apiKey.storage }] : []),
+  ...(profile.session ? [{ kind: "session" as const, storage: profile.session.storage }] : [])
+]
+
 /** One place secrets can be kept. */
 export interface Backend {
   readonly kind: StorageKind

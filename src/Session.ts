@@ -124,6 +124,13 @@ export const accessToken = Effect.fn("Session.accessToken")(function*(
   )
 })
 
+/** RFC 7009 §2: revoke the refresh token — which takes the grant's access tokens with it — or, without one, the access token. */
+export const revokeTokens = (endpoint: string, clientId: string, tokens: SessionTokens) =>
+  Effect.flatMap(OAuthClient, (oauth) =>
+    tokens.refreshToken === undefined
+      ? oauth.revoke(endpoint, clientId, Redacted.make(tokens.accessToken), "access_token")
+      : oauth.revoke(endpoint, clientId, Redacted.make(tokens.refreshToken), "refresh_token"))
+
 /**
  * Revoke the session's refresh token (RFC 7009 §2), for `auth logout`. Returns why it could not
  * be revoked, if it could not: logging out locally goes ahead either way.
@@ -136,8 +143,7 @@ export const revoke = Effect.fn("Session.revoke")(function*(name: string, profil
     const tokens = yield* read(name, profile)
     const endpoint = session.revocationEndpoint ?? (yield* oauth.discover(session.issuer)).revocation_endpoint
     if (endpoint === undefined) return Option.some(`${session.issuer} offers no revocation endpoint`)
-    const hint = tokens.refreshToken === undefined ? "access_token" : "refresh_token"
-    yield* oauth.revoke(endpoint, session.clientId, Redacted.make(tokens.refreshToken ?? tokens.accessToken), hint)
+    yield* revokeTokens(endpoint, session.clientId, tokens)
     return Option.none<string>()
   }).pipe(Effect.catchAll((e) => Effect.succeed(Option.some(e.message))))
 })
