@@ -7,12 +7,12 @@ cd "$(dirname "$0")/.."
 npm run build
 
 if [ "${LATCHKEY_TEST_SECRET_SERVICE:-}" = "1" ]; then
-  exec npx vitest run "$@"
+  exec node_modules/.bin/vitest run "$@"
 fi
 if ! command -v dbus-run-session >/dev/null 2>&1 || ! command -v gnome-keyring-daemon >/dev/null 2>&1; then
   echo "npm test: no dbus-run-session/gnome-keyring-daemon; the keyring tests will fail." >&2
   echo "          Install Debian's gnome-keyring, dbus and libsecret-tools (as .ci/run does)." >&2
-  exec npx vitest run "$@"
+  exec node_modules/.bin/vitest run "$@"
 fi
 
 scratch=$(mktemp -d)
@@ -26,5 +26,5 @@ export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scra
 export npm_config_cache="${npm_config_cache:-$LATCHKEY_REAL_HOME/.npm}"
 dbus-run-session -- sh -c '
   printf %s latchkey-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  LATCHKEY_TEST_SECRET_SERVICE=1 exec npx vitest run "$@"
-' sh "$@" 2> >(grep -v "Failed to set fd limit" >&2)
+  LATCHKEY_TEST_SECRET_SERVICE=1 exec node_modules/.bin/vitest run "$@"
+' sh "$@" 2> >(grep --line-buffered -v "Failed to set fd limit" >&2)

@@ -69,7 +69,7 @@ describe("device flow, approved in Chromium", () => {
   let url = ""
 
   it("auth login prints the code and URL, then waits", async () => {
-    login = spawn(process.execPath, [Subprocess.BIN, "auth", "login", "--no-browser", "--team", "Globex Corporation"], { env })
+    login = Subprocess.track(spawn(process.execPath, [Subprocess.BIN, "auth", "login", "--no-browser", "--team", "Globex Corporation"], { env }))
     login.stdin!.end()
     let stdout = ""
     let stderr = ""

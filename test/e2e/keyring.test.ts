@@ -17,7 +17,7 @@ let keyringEnv: Record<string, string>
 beforeAll(async () => {
   Subprocess.assertBuilt()
   keyringEnv = Subprocess.secretServiceEnv()
-  if (spawnSync("secret-tool", ["--version"]).error) throw new Error("secret-tool is missing: apt-get install libsecret-tools")
+  if (spawnSync("secret-tool", ["--version"], { timeout: 10_000 }).error) throw new Error("secret-tool is missing: apt-get install libsecret-tools")
   // Demo mode lets the device-flow test log in without a browser.
   sandbox = await Subprocess.startSandbox(["--interval", "1", "--approve-as", "alice@example.com", "--approve-after", "0"])
 })
@@ -34,7 +34,7 @@ const user = (extra: Record<string, string> = {}) => {
 
 /** `secret-tool lookup`: the stored value, or null when there is none. */
 const lookup = (env: Record<string, string>, account: string): string | null => {
-  const r = spawnSync("secret-tool", ["lookup", "service", "latchkey", "username", account], { env, encoding: "utf8" })
+  const r = spawnSync("secret-tool", ["lookup", "service", "latchkey", "username", account], { env, encoding: "utf8", timeout: 10_000 })
   return r.status === 0 ? r.stdout : null
 }
 
@@ -71,7 +71,7 @@ describe("a real Secret Service", () => {
     const { cli, env, profile } = user()
     assert.strictEqual((await cli("auth", "set-key", KEY, "--profile", "gone")).code, 0)
     const { secretId } = profile("gone")
-    execFileSync("secret-tool", ["clear", "service", "latchkey", "username", `${secretId}/api-key`], { env })
+    execFileSync("secret-tool", ["clear", "service", "latchkey", "username", `${secretId}/api-key`], { env, timeout: 10_000 })
     const out = await cli("auth", "logout", "gone")
     assert.strictEqual(out.code, 0, out.stderr)
   })

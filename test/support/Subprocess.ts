@@ -2,7 +2,7 @@
  * Running the built CLI as a subprocess with a clean environment: a temporary HOME and config
  * dir, no inherited LATCHKEY_* variables, and no NODE_EXTRA_CA_CERTS.
  */
-import { spawn } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -50,6 +50,9 @@ export const secretServiceEnv = (): Record<string, string> => {
   return { DBUS_SESSION_BUS_ADDRESS: address, LATCHKEY_KEYRING: "1" }
 }
 
+/** A CLI call that has not ended by then is killed, so a hung process fails its test instead of stalling the run. */
+const RUN_TIMEOUT_MS = 45_000
+
 export const run = (
   args: ReadonlyArray<string>,
   options: { readonly env: Record<string, string>; readonly stdin?: string; readonly shell?: string }
@@ -58,28 +61,51 @@ export const run = (
     const child = options.shell
       ? spawn("sh", ["-c", `${options.shell}; exec "$0" "$@"`, process.execPath, BIN, ...args], { env: options.env })
       : spawn(process.execPath, [BIN, ...args], { env: options.env })
+    track(child)
     let stdout = ""
     let stderr = ""
+    const timer = setTimeout(() => {
+      stderr += `\n[test] latchkey ${args.join(" ")} was killed after ${RUN_TIMEOUT_MS / 1000} s`
+      child.kill("SIGKILL")
+    }, RUN_TIMEOUT_MS)
     child.stdout.on("data", (d) => (stdout += d))
     child.stderr.on("data", (d) => (stderr += d))
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
+    child.on("error", (e) => (clearTimeout(timer), reject(e)))
+    child.on("close", (code) => (clearTimeout(timer), resolve({ code, stdout, stderr })))
     child.stdin.end(options.stdin ?? "")
   })
 
-/** Start `latchkey sandbox --port 0` and wait for its JSON line. */
+/** Every process a test file starts is killed when the file's worker exits, whatever happened. */
+const live = new Set<ChildProcess>()
+export const track = <C extends ChildProcess>(child: C): C => {
+  live.add(child)
+  child.once("exit", () => live.delete(child))
+  return child
+}
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL")
+})
+
+/**
+ * Start `latchkey sandbox --port 0` and wait (30 s at most) for its JSON line. `stop` asks it to
+ * end with SIGINT and kills it if it has not ended 5 s later.
+ */
 export const startSandbox = async (extraArgs: ReadonlyArray<string> = []) => {
-  const child = spawn(process.execPath, [BIN, "sandbox", "--port", "0", ...extraArgs], { env: baseEnv() })
+  const child = track(spawn(process.execPath, [BIN, "sandbox", "--port", "0", ...extraArgs], { env: baseEnv() }))
   let stderr = ""
   child.stderr.on("data", (d) => (stderr += d))
   const line = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL")
+      reject(new Error(`the sandbox printed no line within 30 s: ${stderr}`))
+    }, 30_000)
     let buffered = ""
     child.stdout.on("data", (d) => {
       buffered += d
       const newline = buffered.indexOf("\n")
-      if (newline >= 0) resolve(buffered.slice(0, newline))
+      if (newline >= 0) (clearTimeout(timer), resolve(buffered.slice(0, newline)))
     })
-    child.on("close", (code) => reject(new Error(`sandbox exited ${code}: ${stderr}`)))
+    child.on("close", (code) => (clearTimeout(timer), reject(new Error(`sandbox exited ${code}: ${stderr}`))))
   })
   const info = JSON.parse(line) as { apiUrl: string; issuer: string | null; clientId: string | null }
   return {
@@ -87,8 +113,9 @@ export const startSandbox = async (extraArgs: ReadonlyArray<string> = []) => {
     line,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once("close", () => resolve())
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000)
+        child.once("close", () => (clearTimeout(timer), resolve()))
         child.kill("SIGINT")
       })
   }
