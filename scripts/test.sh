@@ -19,11 +19,8 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/home" "$scratch/data" "$scratch/config" "$scratch/cache" "$scratch/run"
 chmod 700 "$scratch/run"
-export LATCHKEY_REAL_HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" \
   XDG_CACHE_HOME="$scratch/cache" XDG_RUNTIME_DIR="$scratch/run"
-# npm and npx keep their cache under the real HOME.
-export npm_config_cache="${npm_config_cache:-$LATCHKEY_REAL_HOME/.npm}"
 dbus-run-session -- sh -c '
   printf %s latchkey-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   LATCHKEY_TEST_SECRET_SERVICE=1 exec node_modules/.bin/vitest run "$@"
