@@ -3,7 +3,7 @@
  * D-Bus session `npm test` starts (scripts/test.sh), checked with libsecret's `secret-tool`.
  * And the same CLI on a machine without D-Bus: the fallback is announced, the file is 0600.
  */
-import { execFileSync, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
@@ -17,7 +17,7 @@ let keyringEnv: Record<string, string>
 beforeAll(async () => {
   Subprocess.assertBuilt()
   keyringEnv = Subprocess.secretServiceEnv()
-  if (spawnSync("secret-tool", ["--version"], { timeout: 10_000 }).error) throw new Error("secret-tool is missing: apt-get install libsecret-tools")
+  if (secretTool(["--version"], process.env).error) throw new Error("secret-tool is missing: apt-get install libsecret-tools")
   // Demo mode lets the device-flow test log in without a browser.
   sandbox = await Subprocess.startSandbox(["--interval", "1", "--approve-as", "alice@example.com", "--approve-after", "0"])
 })
@@ -32,9 +32,13 @@ const user = (extra: Record<string, string> = {}) => {
   return { configDir, env, cli, profile }
 }
 
+/** libsecret's `secret-tool`, given 10 s: a keyring that stops answering fails the test, not the run. */
+const secretTool = (args: Array<string>, env: NodeJS.ProcessEnv) =>
+  spawnSync("secret-tool", args, { env, encoding: "utf8", timeout: 10_000 })
+
 /** `secret-tool lookup`: the stored value, or null when there is none. */
 const lookup = (env: Record<string, string>, account: string): string | null => {
-  const r = spawnSync("secret-tool", ["lookup", "service", "latchkey", "username", account], { env, encoding: "utf8", timeout: 10_000 })
+  const r = secretTool(["lookup", "service", "latchkey", "username", account], env)
   return r.status === 0 ? r.stdout : null
 }
 
@@ -71,7 +75,8 @@ describe("a real Secret Service", () => {
     const { cli, env, profile } = user()
     assert.strictEqual((await cli("auth", "set-key", KEY, "--profile", "gone")).code, 0)
     const { secretId } = profile("gone")
-    execFileSync("secret-tool", ["clear", "service", "latchkey", "username", `${secretId}/api-key`], { env, timeout: 10_000 })
+    const cleared = secretTool(["clear", "service", "latchkey", "username", `${secretId}/api-key`], env)
+    assert.strictEqual(cleared.status, 0, cleared.stderr)
     const out = await cli("auth", "logout", "gone")
     assert.strictEqual(out.code, 0, out.stderr)
   })
