@@ -14,7 +14,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { matchProject } from "./ApiKeyLogin.js"
 import { Brand } from "./Brand.js"
-import { Browser } from "./Browser.js"
+import { Browser, type OpenResult } from "./Browser.js"
 import type { Profile } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
 import * as DeviceFlow from "./DeviceFlow.js"
@@ -33,6 +33,8 @@ export interface CodeInfo {
   /** Epoch milliseconds when the code expires. */
   readonly expiresAt: number
   readonly browserOpened: boolean
+  /** What opening the browser came to (refused, failed, opened); none when it was not tried. */
+  readonly browser: Option.Option<OpenResult>
 }
 
 /** How the command shows progress; the use case decides nothing about presentation. */
@@ -93,13 +95,14 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
   const startedAt = yield* Clock.currentTimeMillis
   const expiresAt = startedAt + authorization.expires_in * 1000
   const target = authorization.verification_uri_complete ?? authorization.verification_uri
-  const browserOpened = input.openBrowser ? yield* browser.open(target) : false
+  const opened = input.openBrowser ? Option.some(yield* browser.open(target)) : Option.none<OpenResult>()
   yield* hooks.onCode({
     userCode: authorization.user_code,
     verificationUri: authorization.verification_uri,
     verificationUriComplete: Option.fromNullable(authorization.verification_uri_complete),
     expiresAt,
-    browserOpened
+    browserOpened: Option.exists(opened, (r) => r._tag === "Opened"),
+    browser: opened
   })
 
   const tokens = yield* hooks.whileWaiting(

@@ -13,6 +13,8 @@ import * as jose from "jose"
 export const ISSUER = "http://issuer.test"
 export const API = "http://api.test"
 export const CLIENT_ID = "cli"
+/** Where the user enters the code: an https page, as a browser may open it. */
+export const DEVICE_PAGE = "https://issuer.test/device"
 
 export interface Team {
   readonly id: string
@@ -31,6 +33,8 @@ export interface Options {
   readonly idToken?: { readonly audience?: string; readonly issuer?: string; readonly expiresIn?: number }
   readonly accessTokenTtl?: number
   readonly announceIssuer?: boolean
+  /** The device authorization's `verification_uri` and `verification_uri_complete` (null: left out). */
+  readonly verification?: { readonly uri: string; readonly complete: string | null }
   /** The revocation endpoint answers 503. */
   readonly revocationFails?: boolean
 }
@@ -119,8 +123,10 @@ export const make = (options: Options = {}) =>
             return json(request, 200, {
               device_code: "dc-1",
               user_code: "ABCD-EFGH",
-              verification_uri: `${ISSUER}/device`,
-              verification_uri_complete: `${ISSUER}/device?user_code=ABCD-EFGH`,
+              verification_uri: options.verification?.uri ?? DEVICE_PAGE,
+              ...(options.verification?.complete === null
+                ? {}
+                : { verification_uri_complete: options.verification?.complete ?? `${DEVICE_PAGE}?user_code=ABCD-EFGH` }),
               expires_in: 600,
               interval: 5
             })

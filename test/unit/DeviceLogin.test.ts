@@ -97,7 +97,7 @@ describe("auth login (device flow)", () => {
       shown.length = 0
       const { login, t } = yield* setup()
       yield* login({ team: Option.some("acme"), openBrowser: true })
-      assert.deepStrictEqual(yield* t.opened, [`${FakePlatform.ISSUER}/device?user_code=ABCD-EFGH`])
+      assert.deepStrictEqual(yield* t.opened, [`${FakePlatform.DEVICE_PAGE}?user_code=ABCD-EFGH`])
       assert.deepStrictEqual([shown[0]!.userCode, shown[0]!.browserOpened], ["ABCD-EFGH", true])
     }))
 

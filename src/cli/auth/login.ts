@@ -3,12 +3,15 @@ import * as Options from "@effect/cli/Options"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as ApiKeyLogin from "../../ApiKeyLogin.js"
 import { Brand } from "../../Brand.js"
+import * as Browser from "../../Browser.js"
 import * as DeviceLogin from "../../DeviceLogin.js"
 import { UsageError } from "../../Errors.js"
+import { sanitize } from "../../internal/text.js"
 import { Tty } from "../../Tty.js"
 import { globals, interactive } from "../Globals.js"
 import { note } from "../Render.js"
@@ -21,19 +24,43 @@ const left = (millis: number) => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`
 }
 
+/**
+ * Where to enter the code. The provider's URLs pass the same check as the browser opener's
+ * (`Browser.checkUrl`): one that fails it is never shown as a link, only named as refused, with
+ * why; "Opened" only when the opener really succeeded, else the URL to open by hand.
+ */
+export const codeLines = (info: DeviceLogin.CodeInfo): ReadonlyArray<string> => {
+  const lines: Array<string> = []
+  const check = (raw: string, which: string): Option.Option<string> =>
+    Either.match(Browser.checkUrl(raw), {
+      onLeft: (why) => (lines.push(`The provider's ${which} was refused: ${sanitize(why)}.`), Option.none()),
+      onRight: (url) => Option.some(url.href)
+    })
+  const uri = check(info.verificationUri, "verification URL")
+  const complete = Option.flatMap(info.verificationUriComplete, (raw) => check(raw, "verification URL with the code"))
+  if (Option.isSome(info.browser)) {
+    const result = info.browser.value
+    if (result._tag === "Opened") return [...lines, `Opened ${result.url} in your browser; approve the login there.`]
+    if (result._tag === "Failed") lines.push(`Could not open a browser (${sanitize(result.reason)}).`)
+  }
+  if (Option.isSome(uri)) {
+    lines.push(`Open ${uri.value} in a browser and enter the code${Option.isSome(complete) ? `, or open ${complete.value}` : ""}.`)
+  } else if (Option.isSome(complete)) {
+    lines.push(`Open ${complete.value} in a browser.`)
+  } else {
+    lines.push("There is no URL to show: enter the code where your provider's documentation says.")
+  }
+  return lines
+}
+
 /** On a terminal: a spinner with the time left, redrawn in place. Otherwise: one plain line. */
 const hooks = Effect.gen(function*() {
   const tty = yield* Tty
   return {
     onCode: (info: DeviceLogin.CodeInfo) =>
       Effect.gen(function*() {
-        yield* note(`! First copy your one-time code: ${info.userCode}`)
-        const url = Option.getOrElse(info.verificationUriComplete, () => info.verificationUri)
-        yield* note(
-          info.browserOpened
-            ? `Opened ${url} in your browser; approve the login there.`
-            : `Open ${info.verificationUri} in a browser and enter the code${Option.isSome(info.verificationUriComplete) ? `, or open ${url}` : ""}.`
-        )
+        yield* note(`! First copy your one-time code: ${sanitize(info.userCode)}`)
+        for (const line of codeLines(info)) yield* note(line)
       }),
     whileWaiting: <A, E, R>(wait: Effect.Effect<A, E, R>, expiresAt: number) =>
       Effect.gen(function*() {
