@@ -6,17 +6,25 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { InvalidInput } from "./Errors.js"
 
 export interface TtyShape {
   readonly stdinIsTTY: boolean
   readonly stdoutIsTTY: boolean
   readonly stderrIsTTY: boolean
-  /** All of standard input, as text. */
+  /** All of standard input, as text (at most `MAX_STDIN` bytes). */
   readonly readStdin: Effect.Effect<string, InvalidInput>
   /** Write to stderr without a newline (for a spinner that redraws its line). */
   readonly writeStderr: (text: string) => Effect.Effect<void>
 }
+
+/** More than this on standard input is refused: a key or a token is a few hundred bytes. */
+export const MAX_STDIN = 1024 * 1024
+
+/** The first non-empty line of `text`, trimmed: how a secret is piped in (`echo "$KEY" | …`). */
+export const firstLine = (text: string): Option.Option<string> =>
+  Option.fromNullable(text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0))
 
 export class Tty extends Context.Tag("latchkey/Tty")<Tty, TtyShape>() {}
 
@@ -28,10 +36,21 @@ export const layer: Layer.Layer<Tty> = Layer.sync(Tty, () =>
     readStdin: Effect.tryPromise({
       try: async () => {
         const chunks: Array<Buffer> = []
-        for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk))
+        let size = 0
+        for await (const chunk of process.stdin) {
+          size += chunk.length
+          if (size > MAX_STDIN) {
+            process.stdin.destroy()
+            throw new InvalidInput({ reason: `standard input is larger than ${MAX_STDIN / 1024 / 1024} MiB` })
+          }
+          chunks.push(Buffer.from(chunk))
+        }
         return Buffer.concat(chunks).toString("utf8")
       },
-      catch: (e) => new InvalidInput({ reason: `cannot read standard input: ${e instanceof Error ? e.message : String(e)}` })
+      catch: (e) =>
+        e instanceof InvalidInput
+          ? e
+          : new InvalidInput({ reason: `cannot read standard input: ${e instanceof Error ? e.message : String(e)}` })
     }),
     writeStderr: (text) => Effect.sync(() => void process.stderr.write(text))
   }))

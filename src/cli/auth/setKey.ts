@@ -4,14 +4,17 @@ import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as ApiKeyLogin from "../../ApiKeyLogin.js"
 import { Brand } from "../../Brand.js"
-import { globals } from "../Globals.js"
+import { globals, interactive } from "../Globals.js"
+import * as KeyArgument from "./keyArgument.js"
 import { renderLogin } from "./loginOutput.js"
 
 export const setKey = Command.make(
   "set-key",
   {
     globals,
-    key: Args.redacted({ name: "key" }).pipe(Args.withDescription("The API key")),
+    key: Args.redacted({ name: "key" }).pipe(
+      Args.withDescription("The API key, or - to read it from standard input (safer: argv is visible to every local user)")
+    ),
     insecureStorage: Options.boolean("insecure-storage").pipe(
       Options.withDescription("Store the credential in the plaintext 0600 file instead of the OS keyring")
     ),
@@ -19,7 +22,8 @@ export const setKey = Command.make(
   ({ globals: g, insecureStorage, key }) =>
     Effect.gen(function*() {
       const brand = yield* Brand
-      const result = yield* ApiKeyLogin.setKey({ key, profile: g.profile, project: g.project, insecure: insecureStorage })
+      const resolved = yield* KeyArgument.resolve(key, { flag: "set-key", interactive: yield* interactive(g) })
+      const result = yield* ApiKeyLogin.setKey({ key: resolved, profile: g.profile, project: g.project, insecure: insecureStorage })
       yield* renderLogin(g.output, result, brand.name)
     })
 ).pipe(Command.withDescription(

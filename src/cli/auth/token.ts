@@ -1,9 +1,11 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as ApiKeyLogin from "../../ApiKeyLogin.js"
 import { Brand } from "../../Brand.js"
 import { globals, interactive } from "../Globals.js"
+import * as KeyArgument from "./keyArgument.js"
 import { renderLogin } from "./loginOutput.js"
 
 export const token = Command.make(
@@ -11,7 +13,9 @@ export const token = Command.make(
   {
     globals,
     apiKey: Options.redacted("api-key").pipe(
-      Options.withDescription("The API key; prompted for, masked, when omitted on a terminal"),
+      Options.withDescription(
+        "The API key, or - to read it from standard input (safer: argv is visible to every local user); prompted for, masked, when omitted on a terminal"
+      ),
       Options.optional
     ),
     insecureStorage: Options.boolean("insecure-storage").pipe(
@@ -21,11 +25,14 @@ export const token = Command.make(
   ({ apiKey, globals: g, insecureStorage }) =>
     Effect.gen(function*() {
       const brand = yield* Brand
+      const canPrompt = yield* interactive(g)
       const result = yield* ApiKeyLogin.token({
-        apiKey,
+        apiKey: Option.isSome(apiKey)
+          ? Option.some(yield* KeyArgument.resolve(apiKey.value, { flag: "--api-key", interactive: canPrompt }))
+          : apiKey,
         project: g.project,
         profile: g.profile,
-        interactive: yield* interactive(g),
+        interactive: canPrompt,
         insecure: insecureStorage
       })
       yield* renderLogin(g.output, result, brand.name)
