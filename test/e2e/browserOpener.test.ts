@@ -82,15 +82,14 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve))
 })
 
-/** Chromium's stand-in: records each argument on its own line, and runs a --renderer-cmd-prefix= as Chromium would. */
+/** Chromium's stand-in: records each argument on its own line in $RECORD_LOG, and runs a --renderer-cmd-prefix= as Chromium would. */
 const recorder = (() => {
   const file = path.join(tmp, "fake-chromium")
   fs.writeFileSync(
     file,
     [
       "#!/bin/sh",
-      "log=\"$1\"; shift",
-      "for a in \"$@\"; do printf '%s\\n' \"$a\" >> \"$log\"; done",
+      "for a in \"$@\"; do printf '%s\\n' \"$a\" >> \"$RECORD_LOG\"; done",
       "for a in \"$@\"; do case \"$a\" in --renderer-cmd-prefix=*) sh -c \"${a#--renderer-cmd-prefix=}\";; esac; done",
       "exit 0",
       ""
@@ -134,7 +133,7 @@ describe.concurrent("a provider's verification URL never runs anything", () => {
   for (const [name, c] of hostile) {
     it(`${name}: the opener never runs; the URL is named as refused, the code still shown`, async () => {
       const log = path.join(tmp, `log-${name.replace(/\W+/g, "-")}`)
-      const r = await login(c, { BROWSER: `${recorder} ${log}` })
+      const r = await login(c, { BROWSER: recorder, RECORD_LOG: log })
       assert.strictEqual(r.code, 1, r.stderr)
       assert.isNull(recorded(log), `the opener ran with: ${recorded(log)?.join(" ")}`)
       assert.isFalse(fs.existsSync(PWNED), "a command ran")
@@ -151,7 +150,7 @@ describe.concurrent("a provider's verification URL never runs anything", () => {
 
   it("escape sequences in the URL never reach the opener or the terminal", async () => {
     const log = path.join(tmp, "log-escape")
-    const r = await login({ uri: GOOD, complete: "https://evil.example/\u001b]0;pwned\u0007\u001b[2J" }, { BROWSER: `${recorder} ${log}` })
+    const r = await login({ uri: GOOD, complete: "https://evil.example/\u001b]0;pwned\u0007\u001b[2J" }, { BROWSER: recorder, RECORD_LOG: log })
     assert.notInclude(r.stderr, "\u001b")
     assert.notInclude(r.stderr, "\u0007")
     for (const arg of recorded(log) ?? []) assert.notMatch(arg, /[\u0000-\u001f]/)
@@ -159,7 +158,7 @@ describe.concurrent("a provider's verification URL never runs anything", () => {
 
   it("a 10 KB URL is not opened", async () => {
     const log = path.join(tmp, "log-long")
-    const r = await login({ uri: GOOD, complete: `https://evil.example/${"a".repeat(10_000)}` }, { BROWSER: `${recorder} ${log}` })
+    const r = await login({ uri: GOOD, complete: `https://evil.example/${"a".repeat(10_000)}` }, { BROWSER: recorder, RECORD_LOG: log })
     assert.isNull(recorded(log))
     assert.notInclude(r.stderr, "Opened")
     assert.notInclude(r.stderr, "a".repeat(2_000))
@@ -171,9 +170,9 @@ describe.concurrent("Opened only when the opener succeeded", () => {
 
   it("$BROWSER split into words, exiting 0: Opened, the URL one argument", async () => {
     const log = path.join(tmp, "log-ok")
-    const r = await login({ uri: GOOD, complete }, { BROWSER: `${recorder} ${log}` })
+    const r = await login({ uri: GOOD, complete }, { BROWSER: `'${recorder}' --new-window`, RECORD_LOG: log })
     assert.include(r.stderr, `Opened ${complete} in your browser; approve the login there.`)
-    assert.deepStrictEqual(recorded(log), [complete])
+    assert.deepStrictEqual(recorded(log), ["--new-window", complete])
   })
 
   it("BROWSER=/bin/false: not Opened; why, and the URL to open by hand", async () => {
