@@ -15,6 +15,11 @@
  * - Success means the opener exited 0, or is still running `EXIT_WAIT` after it started (a browser
  *   binary that stays in the foreground). Not found, a non-zero status or a signal is `Failed`.
  *
+ * Hand-written rather than the `open` package: `open` ignores `$BROWSER`, checks no scheme, and
+ * (without `wait`) reports success once the process spawned — the very bug of `xdg-open` exiting 3
+ * — while `wait` blocks until the browser quits; it also brings six dependencies and a bundled
+ * `xdg-open` that an esbuild bundle cannot use.
+ *
  * @example
  * const browser = yield* Browser
  * const result = yield* browser.open("https://id.example.com/device?user_code=ABCD-EFGH")
