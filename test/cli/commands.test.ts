@@ -171,7 +171,7 @@ describe("device-flow login through the CLI", () => {
       assert.strictEqual(yield* run("auth", "login", "--team", "Acme Research"), 0)
       assert.strictEqual(out(), "Logged in as alice@example.com (Acme Research) as profile alice@example.com")
       assert.include(err(), "! First copy your one-time code: ABCD-EFGH")
-      assert.include(err(), "Open http://issuer.test/device in a browser and enter the code, or open http://issuer.test/device?user_code=ABCD-EFGH.")
+      assert.include(err(), "Open https://issuer.test/device in a browser and enter the code, or open https://issuer.test/device?user_code=ABCD-EFGH.")
       assert.include(err(), "Waiting for approval (the code expires in 10:00)")
       assert.deepStrictEqual(yield* t.opened, [], "not a terminal: no browser")
 
@@ -203,7 +203,7 @@ describe("device-flow login through the CLI", () => {
     Effect.gen(function*() {
       const { err, run, t } = yield* fake({}, { tty: true })
       assert.strictEqual(yield* run("auth", "login", "--web"), 0)
-      assert.deepStrictEqual(yield* t.opened, ["http://issuer.test/device?user_code=ABCD-EFGH"])
+      assert.deepStrictEqual(yield* t.opened, ["https://issuer.test/device?user_code=ABCD-EFGH"])
       assert.deepStrictEqual(yield* t.asked, [])
       assert.include(err(), "Using team Acme Research (acme), the first of 2")
     }))

@@ -33,7 +33,7 @@ const flags = (profile?: string, project?: string): Credentials.Flags => ({
 const withProfiles = config(
   {
     work: profile({ project: { id: "prj_work" } }),
-    ci: profile({ apiUrl: "http://ci.test", project: { id: "prj_ci" } }),
+    ci: profile({ apiUrl: "https://ci.test", project: { id: "prj_ci" } }),
     sessionOnly: (() => {
       const { apiKey: _, ...p } = profile()
       return { ...p, session: session() }
@@ -94,16 +94,16 @@ describe("Credentials.plan: the resolution order", () => {
   })
 
   it("2. the API URL is LATCHKEY_API_URL, else the current environment's, else the brand's", () => {
-    const viaVar = right(decide(flags(), env({ apiKey: Option.some(key), apiUrl: Option.some("http://var.test") })))
+    const viaVar = right(decide(flags(), env({ apiKey: Option.some(key), apiUrl: Option.some("https://var.test") })))
     const staging = config({}, {
       currentEnvironment: "staging",
-      environments: { default: { apiUrl: brand.defaultApiUrl }, staging: { apiUrl: "http://staging.test" } }
+      environments: { default: { apiUrl: brand.defaultApiUrl }, staging: { apiUrl: "https://staging.test" } }
     })
     const viaEnvironment = right(decide(flags(), env({ apiKey: Option.some(key) }), staging))
     const viaBrand = right(decide(flags(), env({ apiKey: Option.some(key) }), config({})))
     assert.deepStrictEqual(
       [viaVar, viaEnvironment, viaBrand].map((p) => p._tag === "FromEnv" ? [p.apiUrl, p.environment] : null),
-      [["http://var.test", "default"], ["http://staging.test", "staging"], [brand.defaultApiUrl, "default"]]
+      [["https://var.test", "default"], ["https://staging.test", "staging"], [brand.defaultApiUrl, "default"]]
     )
   })
 
@@ -163,7 +163,7 @@ describe("Credentials.plan: the resolution order", () => {
 })
 
 describe("Credentials.resolve", () => {
-  const seeded = (secretId: string) => config({ work: profile({ secretId, apiUrl: "http://work.test" }) }, { currentProfile: "work" })
+  const seeded = (secretId: string) => config({ work: profile({ secretId, apiUrl: "https://work.test" }) }, { currentProfile: "work" })
 
   it.effect("reads the profile's secret from the secret store", () =>
     Effect.gen(function*() {
@@ -171,7 +171,7 @@ describe("Credentials.resolve", () => {
       yield* t.provide(Effect.flatMap(SecretStore.SecretStore, (s) => s.put({ id: "s1", kind: "api-key" }, Redacted.make("lk_stored"), "memory")))
       const resolved = yield* t.provide(Credentials.resolve(Credentials.noFlags))
       assert.strictEqual(Redacted.value(resolved.credential.token), "lk_stored")
-      assert.strictEqual(resolved.credential.apiUrl, "http://work.test")
+      assert.strictEqual(resolved.credential.apiUrl, "https://work.test")
       assert.strictEqual(resolved.storage, "memory")
       assert.deepStrictEqual(t.recorded.stderr, [])
     }))

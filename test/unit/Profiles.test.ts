@@ -14,11 +14,11 @@ const seeded = () =>
     {
       work: profile({ secretId: "s-work", session: session() }),
       ci: profile({ secretId: "s-ci", session: session() }),
-      stage: profile({ secretId: "s-stage", environment: "staging", apiUrl: "http://staging.test", session: session() })
+      stage: profile({ secretId: "s-stage", environment: "staging", apiUrl: "https://staging.test", session: session() })
     },
     {
       currentProfile: "work",
-      environments: { default: { apiUrl: brand.defaultApiUrl }, staging: { apiUrl: "http://staging.test" } }
+      environments: { default: { apiUrl: brand.defaultApiUrl }, staging: { apiUrl: "https://staging.test" } }
     }
   )
 
@@ -96,27 +96,27 @@ describe("Environments", () => {
     Effect.gen(function*() {
       const stub = HttpStub.make([{
         method: "GET",
-        url: "http://new.test/v1/cli/config",
-        respond: () => HttpStub.json(200, { issuer: "http://issuer.test", clientId: "cli" })
+        url: "https://new.test/v1/cli/config",
+        respond: () => HttpStub.json(200, { issuer: "https://issuer.test", clientId: "cli" })
       }])
       const t = yield* TestLayers.make({ config: seeded(), http: stub.layer })
-      const result = yield* t.provide(Environments.add({ name: "new", apiUrl: "http://new.test/", issuer: Option.none(), clientId: Option.none(), probe: true }))
-      assert.deepStrictEqual(result.discovered, { issuer: "http://issuer.test", clientId: "cli" })
+      const result = yield* t.provide(Environments.add({ name: "new", apiUrl: "https://new.test/", issuer: Option.none(), clientId: Option.none(), probe: true }))
+      assert.deepStrictEqual(result.discovered, { issuer: "https://issuer.test", clientId: "cli" })
       const after = yield* t.config
-      assert.deepStrictEqual(after.environments["new"], { apiUrl: "http://new.test" })
+      assert.deepStrictEqual(after.environments["new"], { apiUrl: "https://new.test" })
       assert.strictEqual(after.currentEnvironment, "default")
       yield* stub.verify
     }))
 
   it.effect("add refuses a bad URL or name, and an API that does not answer the contract", () =>
     Effect.gen(function*() {
-      const stub = HttpStub.make([{ method: "GET", url: "http://nope.test/v1/cli/config", respond: () => HttpStub.json(404, {}) }])
+      const stub = HttpStub.make([{ method: "GET", url: "https://nope.test/v1/cli/config", respond: () => HttpStub.json(404, {}) }])
       const t = yield* TestLayers.make({ http: stub.layer })
       const add = (name: string, apiUrl: string) =>
         Effect.flip(t.provide(Environments.add({ name, apiUrl, issuer: Option.none(), clientId: Option.none(), probe: true })))
       assert.include((yield* add("x", "ftp://x")).message, "--api-url must be an http(s) URL")
-      assert.include((yield* add("bad name", "http://x.test")).message, "environment names are")
-      assert.include((yield* add("nope", "http://nope.test")).message, "HTTP 404")
+      assert.include((yield* add("bad name", "https://x.test")).message, "environment names are")
+      assert.include((yield* add("nope", "https://nope.test")).message, "HTTP 404")
       assert.deepStrictEqual(Object.keys((yield* t.config).environments), ["default"])
     }))
 
