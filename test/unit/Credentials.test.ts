@@ -212,3 +212,86 @@ describe("Credentials.resolve", () => {
       }
     }))
 })
+
+describe("Credentials.plan: names that are not names", () => {
+  it("a profile name with Object.prototype's spelling is no profile, from the flag or the variable", () => {
+    for (const name of ["toString", "constructor", "hasOwnProperty", "valueOf"]) {
+      const viaFlag = left(decide(flags(name), env()))
+      assert.deepStrictEqual([viaFlag._tag, viaFlag.message.startsWith(`no profile named ${name}`)], ["InvalidInput", true], name)
+      const viaVariable = left(decide(flags(), env({ profile: Option.some(name) })))
+      assert.deepStrictEqual([viaVariable._tag, viaVariable.message.startsWith(`LATCHKEY_PROFILE names ${name}`)], ["InvalidInput", true], name)
+    }
+  })
+
+  it("a current profile named after Object.prototype's members counts as none", () => {
+    const e = left(decide(flags(), env(), config({}, { currentProfile: "toString" })))
+    assert.strictEqual(e._tag, "NotAuthenticated")
+  })
+
+  it("a name that breaks the rule is a usage error naming where it came from", () => {
+    for (const name of ["__proto__", "", "../../x", "a\x1b[2Jb", "x".repeat(5000)]) {
+      const viaFlag = left(decide(flags(name), env({ apiKey: Option.some(key) })))
+      assert.strictEqual(viaFlag._tag, "UsageError", JSON.stringify(name))
+      assert.include(viaFlag.message, "in --profile: profile names are")
+      const viaVariable = left(decide(flags(), env({ profile: Option.some(name) })))
+      assert.strictEqual(viaVariable._tag, "UsageError")
+      assert.include(viaVariable.message, "in LATCHKEY_PROFILE: profile names are")
+    }
+  })
+
+  it("a profile stored under a name from before the rule can still be chosen by that name", () => {
+    const legacy = config({ "my old key": profile() })
+    assert.strictEqual(left(decide(flags("my old key"), env()))._tag, "UsageError", "not stored: the rule applies")
+    assert.strictEqual(right(Credentials.plan({ brand, flags: flags("my old key"), env: env(), config: legacy }))._tag, "FromProfile")
+  })
+})
+
+describe("Credentials: no credential in cleartext to another host", () => {
+  const lab = (allowHttp: boolean) =>
+    config({ labbed: profile({ environment: "lab", apiUrl: "http://10.0.0.5" }) }, {
+      currentEnvironment: "lab",
+      currentProfile: "labbed",
+      environments: { default: { apiUrl: brand.defaultApiUrl }, lab: { apiUrl: "http://10.0.0.5", ...(allowHttp ? { allowHttp } : {}) } }
+    })
+
+  it("LATCHKEY_API_URL over plain http to another host is a usage error naming the variable; loopback is fine", () => {
+    const e = left(decide(flags(), env({ apiKey: Option.some(key), apiUrl: Option.some("http://api.example.com") })))
+    assert.strictEqual(e._tag, "UsageError")
+    assert.include(e.message, `LATCHKEY_API_URL "http://api.example.com" is plain http to another host`)
+    const local = right(decide(flags(), env({ apiKey: Option.some(key), apiUrl: Option.some("http://127.0.0.1:4477") })))
+    assert.strictEqual(local._tag === "FromEnv" && local.apiUrl, "http://127.0.0.1:4477")
+  })
+
+  it("in an environment added with --allow-http, its URL, its profiles and LATCHKEY_API_URL may use plain http", () => {
+    const viaEnvironment = right(Credentials.plan({ brand, flags: flags(), env: env({ apiKey: Option.some(key) }), config: lab(true) }))
+    assert.strictEqual(viaEnvironment._tag === "FromEnv" && viaEnvironment.apiUrl, "http://10.0.0.5")
+    const viaVariable = right(Credentials.plan({
+      brand,
+      flags: flags(),
+      env: env({ apiKey: Option.some(key), apiUrl: Option.some("http://10.0.0.6") }),
+      config: lab(true)
+    }))
+    assert.strictEqual(viaVariable._tag === "FromEnv" && viaVariable.apiUrl, "http://10.0.0.6")
+    assert.strictEqual(right(Credentials.plan({ brand, flags: flags(), env: env(), config: lab(true) }))._tag, "FromProfile")
+  })
+
+  it("without --allow-http, neither the environment's plain-http URL nor a stored profile's is used", () => {
+    const viaEnvironment = left(Credentials.plan({ brand, flags: flags(), env: env({ apiKey: Option.some(key) }), config: lab(false) }))
+    assert.strictEqual(viaEnvironment._tag, "InvalidInput")
+    assert.include(viaEnvironment.message, `the API URL of environment lab "http://10.0.0.5" is plain http`)
+    const viaProfile = left(Credentials.plan({ brand, flags: flags(), env: env(), config: lab(false) }))
+    assert.include(viaProfile.message, `the API URL of profile labbed "http://10.0.0.5" is plain http`)
+  })
+
+  it.effect("a login target over plain http to another host is refused before anything is sent", () =>
+    Effect.gen(function*() {
+      const t = yield* TestLayers.make({ env: { LATCHKEY_API_URL: "http://api.example.com" } })
+      const error = yield* Effect.flip(t.provide(Credentials.loginTarget))
+      assert.strictEqual(error._tag, "UsageError")
+      const allowed = yield* TestLayers.make({ config: lab(true) })
+      assert.deepStrictEqual(
+        yield* allowed.provide(Effect.map(Credentials.loginTarget, (l) => [l.apiUrl, l.allowHttp])),
+        ["http://10.0.0.5", true]
+      )
+    }))
+})
