@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Brand from "../../src/Brand.js"
 import * as Credentials from "../../src/Credentials.js"
 import * as ConfigStore from "../../src/ConfigStore.js"
 import type { EnvSettings } from "../../src/Settings.js"
@@ -224,8 +225,10 @@ describe("Credentials.plan: names that are not names", () => {
   })
 
   it("a current profile named after Object.prototype's members counts as none", () => {
-    const e = left(decide(flags(), env(), config({}, { currentProfile: "toString" })))
-    assert.strictEqual(e._tag, "NotAuthenticated")
+    for (const name of ["toString", "constructor"]) {
+      const e = left(decide(flags(), env(), config({}, { currentProfile: name })))
+      assert.strictEqual(e.message.split(";")[0], "not logged in", name)
+    }
   })
 
   it("a name that breaks the rule is a usage error naming where it came from", () => {
@@ -281,6 +284,12 @@ describe("Credentials: no credential in cleartext to another host", () => {
     assert.include(viaEnvironment.message, `the API URL of environment lab "http://10.0.0.5" is plain http`)
     const viaProfile = left(Credentials.plan({ brand, flags: flags(), env: env(), config: lab(false) }))
     assert.include(viaProfile.message, `the API URL of profile labbed "http://10.0.0.5" is plain http`)
+  })
+
+  it("a brand whose default API URL is plain http to another host is refused too", () => {
+    const plain = Brand.make({ defaultApiUrl: "http://api.example.com" })
+    const e = left(Credentials.plan({ brand: plain, flags: flags(), env: env({ apiKey: Option.some(key) }), config: ConfigStore.empty(plain) }))
+    assert.include(e.message, `the API URL of environment default "http://api.example.com" is plain http`)
   })
 
   it.effect("a login target over plain http to another host is refused before anything is sent", () =>

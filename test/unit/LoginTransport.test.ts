@@ -7,6 +7,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as DeviceLogin from "../../src/DeviceLogin.js"
 import { brand, config } from "../support/Configs.js"
+import * as Drive from "../support/Drive.js"
+import * as FakePlatform from "../support/FakePlatform.js"
 import * as HttpStub from "../support/HttpStub.js"
 import * as TestLayers from "../support/TestLayers.js"
 
@@ -106,5 +108,18 @@ describe("auth login: no credential in cleartext to another host", () => {
       assert.strictEqual(error._tag, "UsageError")
       assert.include(error.message, `invalid profile name "../../x" in --profile`)
       assert.deepStrictEqual(sent, [])
+    }))
+})
+
+describe("auth login: the profile name derived from the email", () => {
+  it.effect("an email that cannot be a profile name stores nothing", () =>
+    Effect.gen(function*() {
+      const platform = yield* FakePlatform.make({ email: "alice smith/../x@example.com" })
+      const t = yield* TestLayers.make({ http: platform.layer, env: { LATCHKEY_API_URL: FakePlatform.API } })
+      const before = yield* t.config
+      const error = yield* Effect.flip(Drive.toEnd(t.provide(DeviceLogin.login(input(), hooks))))
+      assert.include(error.message, "profile name")
+      assert.deepStrictEqual(yield* t.config, before)
+      assert.strictEqual((yield* t.secrets).size, 0)
     }))
 })

@@ -91,8 +91,12 @@ describe("Profiles", () => {
       const t = yield* TestLayers.make({ config: seeded() })
       const before = yield* t.config
       for (const name of ["toString", "constructor", "hasOwnProperty", "valueOf", "isPrototypeOf"]) {
-        for (const attempt of [Profiles.get(name), Profiles.use(Option.some(name), false), Profiles.logout(Option.some(name))]) {
-          const error = yield* Effect.flip(t.provide(attempt))
+        const errors = yield* Effect.all([
+          Effect.flip(t.provide(Profiles.get(name))),
+          Effect.flip(t.provide(Profiles.use(Option.some(name), false))),
+          Effect.flip(t.provide(Profiles.logout(Option.some(name))))
+        ])
+        for (const error of errors) {
           assert.deepStrictEqual([error._tag, error.message.startsWith(`no profile named ${name} `)], ["InvalidInput", true], name)
         }
       }
@@ -104,11 +108,11 @@ describe("Profiles", () => {
       const t = yield* TestLayers.make({ config: seeded() })
       const before = yield* t.config
       for (const name of ["__proto__", "", "../../x", "a\x1b]0;x\x07", "x".repeat(5000)]) {
-        const attempts = [
-          Profiles.get(name),
-          Profiles.use(Option.some(name), false),
-          Profiles.logout(Option.some(name)),
-          Profiles.save({
+        const errors = yield* Effect.all([
+          Effect.flip(t.provide(Profiles.get(name))),
+          Effect.flip(t.provide(Profiles.use(Option.some(name), false))),
+          Effect.flip(t.provide(Profiles.logout(Option.some(name)))),
+          Effect.flip(t.provide(Profiles.save({
             name,
             environment: "default",
             apiUrl: "https://api.test",
@@ -118,10 +122,9 @@ describe("Profiles", () => {
             project: Option.none(),
             makeCurrent: true,
             insecure: false
-          })
-        ]
-        for (const attempt of attempts) {
-          const error = yield* Effect.flip(t.provide(attempt))
+          })))
+        ])
+        for (const error of errors) {
           assert.strictEqual(error._tag, "UsageError", JSON.stringify(name))
           assert.include(error.message, `profile names are ${Names.RULE}`)
         }
@@ -242,15 +245,14 @@ describe("Environments", () => {
       const t = yield* TestLayers.make({ config: seeded() })
       const before = yield* t.config
       for (const name of ["toString", "constructor", "hasOwnProperty"]) {
-        for (const attempt of [Environments.use(name), Environments.remove(name)]) {
-          const error = yield* Effect.flip(t.provide(attempt))
+        const errors = yield* Effect.all([Effect.flip(t.provide(Environments.use(name))), Effect.flip(t.provide(Environments.remove(name)))])
+        for (const error of errors) {
           assert.deepStrictEqual([error._tag, error.message.startsWith(`no environment named ${name}`)], ["InvalidInput", true], name)
         }
       }
       for (const name of ["__proto__", "", "../x"]) {
-        for (const attempt of [Environments.use(name), Environments.remove(name)]) {
-          assert.strictEqual((yield* Effect.flip(t.provide(attempt)))._tag, "UsageError", name)
-        }
+        const errors = yield* Effect.all([Effect.flip(t.provide(Environments.use(name))), Effect.flip(t.provide(Environments.remove(name)))])
+        for (const error of errors) assert.strictEqual(error._tag, "UsageError", name)
       }
       assert.deepStrictEqual(yield* t.config, before)
     }))
