@@ -50,35 +50,31 @@ describe("names that are not names", () => {
   it.scoped("Object.prototype's member names are no profile (exit 1); __proto__ and other bad names are usage errors (exit 2); config.json untouched", () =>
     Effect.gen(function*() {
       const s = yield* setup()
-      for (const name of ["toString", "constructor", "hasOwnProperty", "valueOf"]) {
+      for (const name of ["toString", "constructor", "hasOwnProperty"]) {
         yield* refuses(s, ["auth", "use", name], 1, `no profile named ${name}`)
         yield* refuses(s, ["auth", "logout", name], 1, `no profile named ${name}`)
         yield* refuses(s, ["auth", "get", name], 1, `no profile named ${name}`)
         yield* refuses(s, ["environments", "use", name], 1, `no environment named ${name}`)
       }
-      for (const name of ["toString", "constructor"]) {
-        yield* refuses(s, ["auth", "switch", "--profile", name], 1, `no profile named ${name}`)
-        yield* refuses(s, ["auth", "status", "--profile", name], 1, `no profile named ${name}`)
-        yield* refuses(s, ["projects", "use", "prj_acme_web", "--profile", name], 1, `no profile named ${name}`)
-        yield* refuses(s, ["teams", "use", "acme", "--profile", name], 1, `no profile named ${name}`)
-        yield* refuses(s, ["auth", "migrate-secrets", "--to", "file", "--profile", name], 1, `no profile named ${name}`)
-        yield* refuses(s, ["environments", "delete", name], 1, `no environment named ${name}`)
-      }
-      const bad = ["__proto__", "", "../../x", "a\x1b]0;pwned\x07", "a\nb", "x".repeat(5000)]
-      for (const name of bad) {
+      yield* refuses(s, ["auth", "switch", "--profile", "toString"], 1, "no profile named toString")
+      yield* refuses(s, ["auth", "status", "--profile", "valueOf"], 1, "no profile named valueOf")
+      yield* refuses(s, ["projects", "use", "prj_acme_web", "--profile", "constructor"], 1, "no profile named constructor")
+      yield* refuses(s, ["teams", "use", "acme", "--profile", "toString"], 1, "no profile named toString")
+      yield* refuses(s, ["auth", "migrate-secrets", "--to", "file", "--profile", "toString"], 1, "no profile named toString")
+      yield* refuses(s, ["environments", "delete", "constructor"], 1, "no environment named constructor")
+      for (const name of ["__proto__", "", "../../x", "a\x1b]0;pwned\x07", "a\nb", "x".repeat(5000)]) {
         yield* refuses(s, ["auth", "use", name], 2, NOT_A_NAME)
+        yield* refuses(s, ["environments", "use", name], 2, "environment names are")
+      }
+      for (const name of ["__proto__", "../../x", "a\x1b[2J"]) {
         yield* refuses(s, ["auth", "logout", name], 2, NOT_A_NAME)
         yield* refuses(s, ["auth", "get", name], 2, NOT_A_NAME)
         yield* refuses(s, ["auth", "status", "--profile", name], 2, NOT_A_NAME)
-        yield* refuses(s, ["environments", "use", name], 2, "environment names are")
-        yield* refuses(s, ["environments", "add", name, "--api-url", s.sandbox.apiUrl, "--no-probe"], 2, "environment names are")
-      }
-      // Commands that reach the platform first: a few names suffice.
-      for (const name of ["__proto__", "../../x", "a\x1b[2J"]) {
         yield* refuses(s, ["projects", "get", "--profile", name], 2, NOT_A_NAME)
         yield* refuses(s, ["auth", "set-key", ALICE_ACME, "--profile", name], 2, NOT_A_NAME)
         yield* refuses(s, ["auth", "token", "--api-key", ALICE_ACME, "--project", "prj_acme_web", "--profile", name], 2, NOT_A_NAME)
         yield* refuses(s, ["environments", "delete", name], 2, "environment names are")
+        yield* refuses(s, ["environments", "add", name, "--api-url", s.sandbox.apiUrl, "--no-probe"], 2, "environment names are")
       }
       // The file still works: the failed attempts broke nothing.
       assert.strictEqual(yield* s.t.cli("auth", "status"), 0)
