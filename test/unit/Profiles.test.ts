@@ -257,6 +257,16 @@ describe("Environments", () => {
       assert.deepStrictEqual(yield* t.config, before)
     }))
 
+  it.effect("an environment stored under a name from before the rule can still be used and deleted", () =>
+    Effect.gen(function*() {
+      const t = yield* TestLayers.make({
+        config: config({}, { environments: { default: { apiUrl: brand.defaultApiUrl }, "my lab": { apiUrl: "https://lab.test" } } })
+      })
+      assert.strictEqual((yield* t.provide(Environments.use("my lab"))).name, "my lab")
+      assert.isTrue((yield* t.provide(Environments.remove("my lab"))).wasCurrent)
+      assert.deepStrictEqual(Object.keys((yield* t.config).environments), ["default"])
+    }))
+
   it.effect("use remembers each environment's current profile", () =>
     Effect.gen(function*() {
       const t = yield* TestLayers.make({ config: seeded() })
