@@ -29,6 +29,8 @@ export const Environment = Schema.Struct({
   /** OpenID issuer and client id, when not discovered from `/v1/cli/config`. */
   issuer: Schema.optional(Schema.String),
   clientId: Schema.optional(Schema.String),
+  /** Added with `--allow-http`: plain http to hosts other than this machine is allowed (see `Urls`). */
+  allowHttp: Schema.optional(Schema.Boolean),
   /** The profile that was current when this environment was last left. */
   currentProfile: Schema.optional(Schema.String)
 })

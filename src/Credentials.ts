@@ -9,6 +9,10 @@
  * Within a profile an API key beats a session token. The project is `--project` >
  * `<PREFIX>PROJECT_ID` > the profile's project. `plan` decides purely from its inputs, so every
  * branch is testable without I/O; `resolve` then reads the secret from the `SecretStore`.
+ *
+ * Every profile name is looked up by own key (`toString` is no profile) and, unless a profile is
+ * stored under exactly that name, must follow the name rule (`Names`); every API URL a
+ * credential would go to passes the transport policy (`Urls`).
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -17,11 +21,14 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import { Brand, type BrandShape } from "./Brand.js"
 import { type ConfigFile, ConfigStore, type Profile, type StorageKind } from "./ConfigStore.js"
-import { InvalidInput, NotAuthenticated } from "./Errors.js"
+import { InvalidInput, NotAuthenticated, type UsageError } from "./Errors.js"
+import { own } from "./internal/records.js"
+import * as Names from "./Names.js"
 import type { Credential } from "./PlatformApi.js"
 import { SecretStore, secretsOf } from "./SecretStore.js"
 import * as Session from "./Session.js"
 import * as Settings from "./Settings.js"
+import * as Urls from "./Urls.js"
 
 export interface Flags {
   readonly profile: Option.Option<string>
@@ -82,7 +89,33 @@ export const sourceLabel = (source: Source): string => {
 
 /** The API URL of an environment, falling back to the brand's for the built-in one. */
 export const environmentApiUrl = (brand: BrandShape, config: ConfigFile, name: string): string =>
-  config.environments[name]?.apiUrl ?? brand.defaultApiUrl
+  own(config.environments, name)?.apiUrl ?? brand.defaultApiUrl
+
+/** Whether environment `name` was added with `--allow-http`. */
+export const allowsHttp = (config: ConfigFile, name: string): boolean => own(config.environments, name)?.allowHttp === true
+
+/**
+ * The API URL for the current environment, `<PREFIX>API_URL` over the environment's own, checked
+ * against the transport policy: the variable may use plain http to another host only when the
+ * current environment was added with `--allow-http`.
+ */
+const currentApiUrl = (
+  brand: BrandShape,
+  env: Settings.EnvSettings,
+  config: ConfigFile
+): Either.Either<string, InvalidInput | UsageError> => {
+  const environment = config.currentEnvironment
+  const allowHttp = allowsHttp(config, environment)
+  return Option.match(env.apiUrl, {
+    onSome: (url) =>
+      Urls.checkTransport(url, { what: Settings.variableNames(brand.envPrefix).apiUrl, allowHttp, usage: true }),
+    onNone: () =>
+      Urls.checkTransport(environmentApiUrl(brand, config, environment), {
+        what: `the API URL of environment ${environment}`,
+        allowHttp
+      })
+  })
+}
 
 /** Where a new login goes: the current environment, at `<PREFIX>API_URL` when that is set. */
 export const loginTarget = Effect.gen(function*() {
@@ -90,8 +123,8 @@ export const loginTarget = Effect.gen(function*() {
   const env = yield* Settings.read
   const config = yield* (yield* ConfigStore).read
   const environment = config.currentEnvironment
-  const apiUrl = Option.getOrElse(env.apiUrl, () => environmentApiUrl(brand, config, environment))
-  return { environment, apiUrl, config }
+  const apiUrl = yield* currentApiUrl(brand, env, config)
+  return { environment, apiUrl, config, allowHttp: allowsHttp(config, environment) }
 })
 
 /** Decide where the credential comes from. Pure: every branch of the order is a case here. */
@@ -100,7 +133,7 @@ export const plan = (input: {
   readonly flags: Flags
   readonly env: Settings.EnvSettings
   readonly config: ConfigFile
-}): Either.Either<Plan, NotAuthenticated | InvalidInput> => {
+}): Either.Either<Plan, NotAuthenticated | InvalidInput | UsageError> => {
   const { brand, config, env, flags } = input
   const vars = Settings.variableNames(brand.envPrefix)
 
@@ -118,9 +151,18 @@ export const plan = (input: {
         })
     })
 
-  const fromProfile = (name: string, source: Source, missing: string): Either.Either<Plan, NotAuthenticated | InvalidInput> => {
-    const profile = config.profiles[name]
+  const fromProfile = (
+    name: string,
+    source: Source,
+    missing: string
+  ): Either.Either<Plan, NotAuthenticated | InvalidInput | UsageError> => {
+    const profile = own(config.profiles, name)
     if (profile === undefined) return Either.left(new InvalidInput({ reason: missing }))
+    const url = Urls.checkTransport(profile.apiUrl, {
+      what: `the API URL of profile ${name}`,
+      allowHttp: allowsHttp(config, profile.environment)
+    })
+    if (Either.isLeft(url)) return Either.left(url.left)
     const method: Option.Option<Method> = profile.apiKey
       ? Option.some("api-key")
       : profile.session
@@ -142,23 +184,32 @@ export const plan = (input: {
   // 1. --profile
   if (Option.isSome(flags.profile)) {
     const name = flags.profile.value
+    const valid = Names.validateExisting("profile", name, config.profiles, "--profile")
+    if (Either.isLeft(valid)) return Either.left(valid.left)
     return fromProfile(name, { _tag: "ProfileFlag", profile: name }, `no profile named ${name} (see \`${brand.name} auth list\`)`)
   }
 
   // Which stored profile would apply without environment credentials (3 and 4).
-  const current = config.currentProfile !== null && config.profiles[config.currentProfile] !== undefined
+  const current = config.currentProfile !== null && own(config.profiles, config.currentProfile) !== undefined
     ? Option.some(config.currentProfile)
     : Option.none<string>()
+  // <PREFIX>PROFILE is checked even when <PREFIX>API_KEY wins: a bad name is a mistake either way.
+  if (Option.isSome(env.profile)) {
+    const valid = Names.validateExisting("profile", env.profile.value, config.profiles, vars.profile)
+    if (Either.isLeft(valid)) return Either.left(valid.left)
+  }
   const storedName = Option.orElse(env.profile, () => current)
 
   // 2. <PREFIX>API_KEY
   if (Option.isSome(env.apiKey) && !env.useProfile) {
     const environment = config.currentEnvironment
+    const apiUrl = currentApiUrl(brand, env, config)
+    if (Either.isLeft(apiUrl)) return Either.left(apiUrl.left)
     return Either.right({
       _tag: "FromEnv",
       source: { _tag: "EnvApiKey", variable: vars.apiKey },
       apiKey: env.apiKey.value,
-      apiUrl: Option.getOrElse(env.apiUrl, () => environmentApiUrl(brand, config, environment)),
+      apiUrl: apiUrl.right,
       environment,
       project: projectFor(Option.none()),
       shadowed: storedName

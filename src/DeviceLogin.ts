@@ -19,11 +19,13 @@ import type { Profile } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
 import * as DeviceFlow from "./DeviceFlow.js"
 import { InvalidInput, LoginFailed } from "./Errors.js"
+import * as Names from "./Names.js"
 import { OAuthClient } from "./OAuthClient.js"
 import { PlatformApi } from "./PlatformApi.js"
 import * as Profiles from "./Profiles.js"
 import * as Session from "./Session.js"
 import * as Teams from "./Teams.js"
+import * as Urls from "./Urls.js"
 
 /** The user code and where to enter it, for the person at the terminal. */
 export interface CodeInfo {
@@ -79,8 +81,13 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
   const browser = yield* Browser
 
   const { apiUrl, config, environment } = yield* Credentials.loginTarget
+  if (Option.isSome(input.profile)) yield* Names.validateExisting("profile", input.profile.value, config.profiles, "--profile")
   const { clientId, issuer } = yield* oidcSettings(apiUrl, config.environments[environment])
+  // Plain http to another host only in an environment added with --allow-http (README, `environments`).
+  const allowHttp = Credentials.allowsHttp(config, environment)
+  yield* Urls.checkTransport(issuer, { what: "the issuer", allowHttp })
   const metadata = yield* oauth.discover(issuer)
+  yield* Urls.checkMetadata(metadata, { allowHttp })
   if (metadata.device_authorization_endpoint === undefined) {
     return yield* new LoginFailed({ reason: `${issuer} does not offer the device authorization grant` })
   }

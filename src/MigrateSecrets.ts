@@ -10,6 +10,8 @@ import * as Redacted from "effect/Redacted"
 import { Brand } from "./Brand.js"
 import { ConfigStore, type Profile } from "./ConfigStore.js"
 import { InvalidInput, SecretStoreError } from "./Errors.js"
+import { has, own } from "./internal/records.js"
+import * as Names from "./Names.js"
 import { SecretStore, secretsOf, type StorageKind } from "./SecretStore.js"
 
 export interface Moved {
@@ -40,7 +42,7 @@ const moveOne = Effect.fn("MigrateSecrets.moveOne")(function*(name: string, prof
   }
   // 2. Point the profile at the new store.
   yield* store.modify((config) => {
-    const current = config.profiles[name]
+    const current = own(config.profiles, name)
     if (current === undefined) return Effect.fail(new InvalidInput({ reason: `profile ${name} was removed meanwhile` }))
     const updated: Profile = {
       ...current,
@@ -58,12 +60,15 @@ export const migrate = Effect.fn("MigrateSecrets.migrate")(function*(to: Storage
   const brand = yield* Brand
   const config = yield* (yield* ConfigStore).read
   const names = Option.match(only, { onNone: () => Object.keys(config.profiles).sort(), onSome: (n) => [n] })
-  if (Option.isSome(only) && config.profiles[only.value] === undefined) {
-    return yield* new InvalidInput({ reason: `no profile named ${only.value} (see \`${brand.name} auth list\`)` })
+  if (Option.isSome(only)) {
+    yield* Names.validateExisting("profile", only.value, config.profiles, "--profile")
+    if (!has(config.profiles, only.value)) {
+      return yield* new InvalidInput({ reason: `no profile named ${only.value} (see \`${brand.name} auth list\`)` })
+    }
   }
   const results: Array<Moved> = []
   for (const name of names) {
-    const outcome = yield* moveOne(name, config.profiles[name]!, to).pipe(
+    const outcome = yield* moveOne(name, own(config.profiles, name)!, to).pipe(
       Effect.catchAll((e) =>
         Effect.succeed({ profile: name, from: [], to, status: "failed", error: e.message } satisfies Moved)
       )

@@ -11,6 +11,8 @@ import { Brand, type BrandShape } from "./Brand.js"
 import { type ConfigFile, ConfigStore, type Profile, type Team, type User } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
 import { InvalidInput, UsageError } from "./Errors.js"
+import { own } from "./internal/records.js"
+import * as Names from "./Names.js"
 import type { Project } from "./PlatformApi.js"
 import { Prompt } from "./Prompt.js"
 import { SecretStore, secretsOf, type StorageKind } from "./SecretStore.js"
@@ -81,7 +83,8 @@ const unknownProfile = (brand: BrandShape, name: string) =>
 export const get = Effect.fn("Profiles.get")(function*(name: string) {
   const brand = yield* Brand
   const config = yield* (yield* ConfigStore).read
-  const profile = config.profiles[name]
+  yield* Names.validateExisting("profile", name, config.profiles)
+  const profile = own(config.profiles, name)
   if (profile === undefined) return yield* unknownProfile(brand, name)
   return view(config, name, profile)
 })
@@ -113,16 +116,19 @@ export const use = Effect.fn("Profiles.use")(function*(name: Option.Option<strin
   const brand = yield* Brand
   const store = yield* ConfigStore
   const chosen = Option.isSome(name) ? name.value : yield* chooseProfile("use", interactive)
-  return yield* store.modify((config) => {
-    const profile = config.profiles[chosen]
-    if (profile === undefined) return Effect.fail(unknownProfile(brand, chosen))
-    const next: ConfigFile = {
-      ...config,
-      currentProfile: chosen,
-      currentEnvironment: profile.environment
-    }
-    return Effect.succeed([{ name: chosen, environment: profile.environment }, next] as const)
-  })
+  return yield* store.modify((config) =>
+    Effect.gen(function*() {
+      yield* Names.validateExisting("profile", chosen, config.profiles)
+      const profile = own(config.profiles, chosen)
+      if (profile === undefined) return yield* unknownProfile(brand, chosen)
+      const next: ConfigFile = {
+        ...config,
+        currentProfile: chosen,
+        currentEnvironment: profile.environment
+      }
+      return [{ name: chosen, environment: profile.environment }, next] as const
+    })
+  )
 })
 
 /**
@@ -139,13 +145,14 @@ export const logout = Effect.fn("Profiles.logout")(function*(name: Option.Option
   if (target === null) {
     return yield* new UsageError({ reason: `no current profile; name the profile to log out` })
   }
-  const stored = before.profiles[target]
+  yield* Names.validateExisting("profile", target, before.profiles)
+  const stored = own(before.profiles, target)
   if (stored === undefined) return yield* unknownProfile(brand, target)
   // Outside the config lock: revocation is a network call.
   const revocationFailed = yield* Session.revoke(target, stored)
   const result = yield* store.modify((config) =>
     Effect.gen(function*() {
-      const profile = config.profiles[target]
+      const profile = own(config.profiles, target)
       if (profile === undefined) return yield* unknownProfile(brand, target)
       // Secrets first, from wherever each is: a profile removed while its secret stayed behind
       // would orphan a credential.
@@ -173,10 +180,18 @@ export const logout = Effect.fn("Profiles.logout")(function*(name: Option.Option
   }
 })
 
-/** Make a profile name from the key's owner: `alice-key-3f9a`. */
+/**
+ * Make a profile name from the key's owner: `alice-key-3f9a`. Whatever the server says the email
+ * is, the result follows the name rule (`Names`): the local part is cut to the allowed
+ * characters and 64 of them, and falls back to `api` when nothing is left.
+ */
 export const apiKeyProfileName = (user: User, key: Redacted.Redacted): string => {
-  const local = user.email.split("@")[0]!.toLowerCase().replace(/[^a-z0-9._-]+/g, "-")
-  return `${local}-key-${Redacted.value(key).slice(-4).toLowerCase()}`
+  const local = (user.email.slice(0, 256).split("@")[0] ?? "").toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[^a-z0-9]+/, "")
+    .slice(0, 64)
+  const tail = Redacted.value(key).slice(-4).toLowerCase().replace(/[^a-z0-9]/g, "")
+  return `${local === "" ? "api" : local}-key${tail === "" ? "" : `-${tail}`}`
 }
 
 /** What a login stores besides the profile's identity: an API key, or a session. */
@@ -217,7 +232,9 @@ export const save = Effect.fn("Profiles.save")(function*(input: SaveProfile) {
   let oldCopy: Option.Option<{ id: string; storage: StorageKind }> = Option.none()
   const saved = yield* store.modify((config) =>
     Effect.gen(function*() {
-      const existing = config.profiles[input.name]
+      // A new profile's name must follow the rule; one stored before the rule keeps its name.
+      yield* Names.validateExisting("profile", input.name, config.profiles)
+      const existing = own(config.profiles, input.name)
       if (existing && existing.environment !== input.environment) {
         return yield* new InvalidInput({
           reason: `profile ${input.name} belongs to environment ${existing.environment}; choose another name with --profile`
@@ -288,7 +305,7 @@ export const setProject = Effect.fn("Profiles.setProject")(function*(name: strin
   const store = yield* ConfigStore
   const now = new Date(yield* Clock.currentTimeMillis).toISOString()
   return yield* store.modify((config) => {
-    const profile = config.profiles[name]
+    const profile = own(config.profiles, name)
     if (profile === undefined) return Effect.fail(unknownProfile(brand, name))
     const updated: Profile = {
       ...profile,

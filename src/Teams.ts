@@ -9,6 +9,7 @@ import { Brand } from "./Brand.js"
 import { ConfigStore, type Team } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
 import { InvalidInput, UsageError } from "./Errors.js"
+import { own } from "./internal/records.js"
 import { matchProject } from "./ApiKeyLogin.js"
 import { PlatformApi } from "./PlatformApi.js"
 import { Prompt } from "./Prompt.js"
@@ -94,7 +95,7 @@ export const use = Effect.fn("Teams.use")(function*(
   const store = yield* ConfigStore
   const now = new Date(yield* Clock.currentTimeMillis).toISOString()
   yield* store.modify((config) => {
-    const current = config.profiles[name]
+    const current = own(config.profiles, name)
     if (current === undefined) return Effect.fail(new InvalidInput({ reason: `profile ${name} was removed meanwhile` }))
     const { project: _, ...rest } = current
     const updated = {

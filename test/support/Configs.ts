@@ -6,7 +6,7 @@ export const brand = Brand.make({ version: "0.0.0-test" })
 
 export const profile = (overrides: Partial<ConfigStore.Profile> = {}): ConfigStore.Profile => ({
   environment: "default",
-  apiUrl: "http://profile.test",
+  apiUrl: "https://profile.test",
   secretId: overrides.secretId ?? `secret-${Math.random().toString(36).slice(2)}`,
   user: { id: "usr_alice", email: "alice@example.com" },
   apiKey: { storage: "memory", hint: "lk_****abcd" },
@@ -27,10 +27,10 @@ export const config = (
 /** The `session` part of a profile that logged in through the device flow. */
 export const session = (overrides: Partial<NonNullable<ConfigStore.Profile["session"]>> = {}) => ({
   storage: "memory" as const,
-  issuer: "http://issuer.test",
+  issuer: "https://issuer.test",
   clientId: "cli",
   subject: "usr_alice",
-  tokenEndpoint: "http://issuer.test/token",
-  revocationEndpoint: "http://issuer.test/token/revocation",
+  tokenEndpoint: "https://issuer.test/token",
+  revocationEndpoint: "https://issuer.test/token/revocation",
   ...overrides
 })

@@ -10,8 +10,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as jose from "jose"
 
-export const ISSUER = "http://issuer.test"
-export const API = "http://api.test"
+export const ISSUER = "https://issuer.test"
+export const API = "https://api.test"
 export const CLIENT_ID = "cli"
 /** Where the user enters the code: an https page, as a browser may open it. */
 export const DEVICE_PAGE = "https://issuer.test/device"

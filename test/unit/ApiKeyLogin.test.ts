@@ -166,14 +166,14 @@ describe("validation needs the platform", () => {
   it.effect("an unreachable API stores nothing and says which URL failed", () =>
     Effect.gen(function*() {
       const stub = HttpStub.make([
-        { method: "GET", url: "http://down.test/v1/me", respond: () => HttpStub.json(503, { message: "maintenance" }) },
-        { method: "GET", url: "http://down.test/v1/projects", times: 1, respond: () => HttpStub.json(503, {}) },
-        { method: "GET", url: "http://down.test/v1/teams", times: 1, respond: () => HttpStub.json(503, {}) }
+        { method: "GET", url: "https://down.test/v1/me", respond: () => HttpStub.json(503, { message: "maintenance" }) },
+        { method: "GET", url: "https://down.test/v1/projects", times: 1, respond: () => HttpStub.json(503, {}) },
+        { method: "GET", url: "https://down.test/v1/teams", times: 1, respond: () => HttpStub.json(503, {}) }
       ])
-      const t = yield* TestLayers.make({ http: stub.layer, env: { LATCHKEY_API_URL: "http://down.test" } })
+      const t = yield* TestLayers.make({ http: stub.layer, env: { LATCHKEY_API_URL: "https://down.test" } })
       const error = yield* Effect.flip(t.provide(ApiKeyLogin.setKey({ key: Redacted.make(ALICE_ACME), profile: none, project: none, insecure: false })))
       assert.strictEqual(error._tag, "ApiError")
-      assert.include(error.message, "http://down.test/v1/")
+      assert.include(error.message, "https://down.test/v1/")
       assert.strictEqual((yield* t.secrets).size, 0)
       yield* stub.verify
     }))

@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Brand from "../../src/Brand.js"
 import * as Credentials from "../../src/Credentials.js"
 import * as ConfigStore from "../../src/ConfigStore.js"
 import type { EnvSettings } from "../../src/Settings.js"
@@ -33,7 +34,7 @@ const flags = (profile?: string, project?: string): Credentials.Flags => ({
 const withProfiles = config(
   {
     work: profile({ project: { id: "prj_work" } }),
-    ci: profile({ apiUrl: "http://ci.test", project: { id: "prj_ci" } }),
+    ci: profile({ apiUrl: "https://ci.test", project: { id: "prj_ci" } }),
     sessionOnly: (() => {
       const { apiKey: _, ...p } = profile()
       return { ...p, session: session() }
@@ -94,16 +95,16 @@ describe("Credentials.plan: the resolution order", () => {
   })
 
   it("2. the API URL is LATCHKEY_API_URL, else the current environment's, else the brand's", () => {
-    const viaVar = right(decide(flags(), env({ apiKey: Option.some(key), apiUrl: Option.some("http://var.test") })))
+    const viaVar = right(decide(flags(), env({ apiKey: Option.some(key), apiUrl: Option.some("https://var.test") })))
     const staging = config({}, {
       currentEnvironment: "staging",
-      environments: { default: { apiUrl: brand.defaultApiUrl }, staging: { apiUrl: "http://staging.test" } }
+      environments: { default: { apiUrl: brand.defaultApiUrl }, staging: { apiUrl: "https://staging.test" } }
     })
     const viaEnvironment = right(decide(flags(), env({ apiKey: Option.some(key) }), staging))
     const viaBrand = right(decide(flags(), env({ apiKey: Option.some(key) }), config({})))
     assert.deepStrictEqual(
       [viaVar, viaEnvironment, viaBrand].map((p) => p._tag === "FromEnv" ? [p.apiUrl, p.environment] : null),
-      [["http://var.test", "default"], ["http://staging.test", "staging"], [brand.defaultApiUrl, "default"]]
+      [["https://var.test", "default"], ["https://staging.test", "staging"], [brand.defaultApiUrl, "default"]]
     )
   })
 
@@ -163,7 +164,7 @@ describe("Credentials.plan: the resolution order", () => {
 })
 
 describe("Credentials.resolve", () => {
-  const seeded = (secretId: string) => config({ work: profile({ secretId, apiUrl: "http://work.test" }) }, { currentProfile: "work" })
+  const seeded = (secretId: string) => config({ work: profile({ secretId, apiUrl: "https://work.test" }) }, { currentProfile: "work" })
 
   it.effect("reads the profile's secret from the secret store", () =>
     Effect.gen(function*() {
@@ -171,7 +172,7 @@ describe("Credentials.resolve", () => {
       yield* t.provide(Effect.flatMap(SecretStore.SecretStore, (s) => s.put({ id: "s1", kind: "api-key" }, Redacted.make("lk_stored"), "memory")))
       const resolved = yield* t.provide(Credentials.resolve(Credentials.noFlags))
       assert.strictEqual(Redacted.value(resolved.credential.token), "lk_stored")
-      assert.strictEqual(resolved.credential.apiUrl, "http://work.test")
+      assert.strictEqual(resolved.credential.apiUrl, "https://work.test")
       assert.strictEqual(resolved.storage, "memory")
       assert.deepStrictEqual(t.recorded.stderr, [])
     }))
@@ -210,5 +211,96 @@ describe("Credentials.resolve", () => {
         const resolved = yield* t.provide(Credentials.resolve(Credentials.noFlags))
         assert.strictEqual(resolved.storage, "memory", value)
       }
+    }))
+})
+
+describe("Credentials.plan: names that are not names", () => {
+  it("a profile name with Object.prototype's spelling is no profile, from the flag or the variable", () => {
+    for (const name of ["toString", "constructor", "hasOwnProperty", "valueOf"]) {
+      const viaFlag = left(decide(flags(name), env()))
+      assert.deepStrictEqual([viaFlag._tag, viaFlag.message.startsWith(`no profile named ${name}`)], ["InvalidInput", true], name)
+      const viaVariable = left(decide(flags(), env({ profile: Option.some(name) })))
+      assert.deepStrictEqual([viaVariable._tag, viaVariable.message.startsWith(`LATCHKEY_PROFILE names ${name}`)], ["InvalidInput", true], name)
+    }
+  })
+
+  it("a current profile named after Object.prototype's members counts as none", () => {
+    for (const name of ["toString", "constructor"]) {
+      const e = left(decide(flags(), env(), config({}, { currentProfile: name })))
+      assert.strictEqual(e.message.split(";")[0], "not logged in", name)
+    }
+  })
+
+  it("a name that breaks the rule is a usage error naming where it came from", () => {
+    for (const name of ["__proto__", "", "../../x", "a\x1b[2Jb", "x".repeat(5000)]) {
+      const viaFlag = left(decide(flags(name), env({ apiKey: Option.some(key) })))
+      assert.strictEqual(viaFlag._tag, "UsageError", JSON.stringify(name))
+      assert.include(viaFlag.message, "in --profile: profile names are")
+      const viaVariable = left(decide(flags(), env({ profile: Option.some(name) })))
+      assert.strictEqual(viaVariable._tag, "UsageError")
+      assert.include(viaVariable.message, "in LATCHKEY_PROFILE: profile names are")
+    }
+  })
+
+  it("a profile stored under a name from before the rule can still be chosen by that name", () => {
+    const legacy = config({ "my old key": profile() })
+    assert.strictEqual(left(decide(flags("my old key"), env()))._tag, "UsageError", "not stored: the rule applies")
+    assert.strictEqual(right(Credentials.plan({ brand, flags: flags("my old key"), env: env(), config: legacy }))._tag, "FromProfile")
+  })
+})
+
+describe("Credentials: no credential in cleartext to another host", () => {
+  const lab = (allowHttp: boolean) =>
+    config({ labbed: profile({ environment: "lab", apiUrl: "http://10.0.0.5" }) }, {
+      currentEnvironment: "lab",
+      currentProfile: "labbed",
+      environments: { default: { apiUrl: brand.defaultApiUrl }, lab: { apiUrl: "http://10.0.0.5", ...(allowHttp ? { allowHttp } : {}) } }
+    })
+
+  it("LATCHKEY_API_URL over plain http to another host is a usage error naming the variable; loopback is fine", () => {
+    const e = left(decide(flags(), env({ apiKey: Option.some(key), apiUrl: Option.some("http://api.example.com") })))
+    assert.strictEqual(e._tag, "UsageError")
+    assert.include(e.message, `LATCHKEY_API_URL "http://api.example.com" is plain http to another host`)
+    const local = right(decide(flags(), env({ apiKey: Option.some(key), apiUrl: Option.some("http://127.0.0.1:4477") })))
+    assert.strictEqual(local._tag === "FromEnv" && local.apiUrl, "http://127.0.0.1:4477")
+  })
+
+  it("in an environment added with --allow-http, its URL, its profiles and LATCHKEY_API_URL may use plain http", () => {
+    const viaEnvironment = right(Credentials.plan({ brand, flags: flags(), env: env({ apiKey: Option.some(key) }), config: lab(true) }))
+    assert.strictEqual(viaEnvironment._tag === "FromEnv" && viaEnvironment.apiUrl, "http://10.0.0.5")
+    const viaVariable = right(Credentials.plan({
+      brand,
+      flags: flags(),
+      env: env({ apiKey: Option.some(key), apiUrl: Option.some("http://10.0.0.6") }),
+      config: lab(true)
+    }))
+    assert.strictEqual(viaVariable._tag === "FromEnv" && viaVariable.apiUrl, "http://10.0.0.6")
+    assert.strictEqual(right(Credentials.plan({ brand, flags: flags(), env: env(), config: lab(true) }))._tag, "FromProfile")
+  })
+
+  it("without --allow-http, neither the environment's plain-http URL nor a stored profile's is used", () => {
+    const viaEnvironment = left(Credentials.plan({ brand, flags: flags(), env: env({ apiKey: Option.some(key) }), config: lab(false) }))
+    assert.strictEqual(viaEnvironment._tag, "InvalidInput")
+    assert.include(viaEnvironment.message, `the API URL of environment lab "http://10.0.0.5" is plain http`)
+    const viaProfile = left(Credentials.plan({ brand, flags: flags(), env: env(), config: lab(false) }))
+    assert.include(viaProfile.message, `the API URL of profile labbed "http://10.0.0.5" is plain http`)
+  })
+
+  it("a brand whose default API URL is plain http to another host is refused too", () => {
+    const plain = Brand.make({ defaultApiUrl: "http://api.example.com" })
+    const e = left(Credentials.plan({ brand: plain, flags: flags(), env: env({ apiKey: Option.some(key) }), config: ConfigStore.empty(plain) }))
+    assert.include(e.message, `the API URL of environment default "http://api.example.com" is plain http`)
+  })
+
+  it.effect("a login target over plain http to another host is refused before anything is sent", () =>
+    Effect.gen(function*() {
+      const t = yield* TestLayers.make({ env: { LATCHKEY_API_URL: "http://api.example.com" } })
+      const error = yield* Effect.flip(t.provide(Credentials.loginTarget))
+      assert.strictEqual(error._tag, "UsageError")
+      const allowed = yield* TestLayers.make({ config: lab(true) })
+      assert.deepStrictEqual(
+        yield* allowed.provide(Effect.map(Credentials.loginTarget, (l) => [l.apiUrl, l.allowHttp])),
+        ["http://10.0.0.5", true]
+      )
     }))
 })

@@ -312,7 +312,7 @@ describe("sessions", () => {
       const { platform, t } = yield* loggedIn({ revocationFails: true })
       const result = yield* t.provide(Profiles.logout(Option.none()))
       assert.isFalse(result.revoked)
-      assert.deepStrictEqual(result.revocationFailed, Option.some("request to http://issuer.test/revoke failed: revocation answered HTTP 503"))
+      assert.deepStrictEqual(result.revocationFailed, Option.some("request to https://issuer.test/revoke failed: revocation answered HTTP 503"))
       assert.deepStrictEqual((yield* t.config).profiles, {})
       assert.strictEqual((yield* t.secrets).size, 0)
       assert.isTrue(platform.refreshTokens.has("rt-1"), "still valid at the provider, which is why the user is warned")

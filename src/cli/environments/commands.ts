@@ -26,12 +26,20 @@ export const add = Command.make(
     apiUrl: Options.text("api-url").pipe(Options.withDescription("The platform's API URL")),
     issuer: Options.text("issuer").pipe(Options.withDescription("OpenID issuer, if the API does not announce one"), Options.optional),
     clientId: Options.text("client-id").pipe(Options.withDescription("OpenID client id for the device flow"), Options.optional),
-    noProbe: Options.boolean("no-probe").pipe(Options.withDescription("Do not contact the API before adding"))
+    noProbe: Options.boolean("no-probe").pipe(Options.withDescription("Do not contact the API before adding")),
+    allowHttp: Options.boolean("allow-http").pipe(
+      Options.withDescription(
+        "Allow plain http to hosts other than this machine for this environment (API, issuer, provider endpoints): credentials then travel in cleartext"
+      )
+    )
   },
-  ({ apiUrl, clientId, globals: g, issuer, name, noProbe }) =>
+  ({ allowHttp, apiUrl, clientId, globals: g, issuer, name, noProbe }) =>
     Effect.gen(function*() {
-      const result = yield* Environments.add({ name, apiUrl, issuer, clientId, probe: !noProbe })
-      yield* emit(g.output, result, (r) => `${r.updated ? "Updated" : "Added"} environment ${r.name} (${r.apiUrl})`)
+      const result = yield* Environments.add({ name, apiUrl, issuer, clientId, probe: !noProbe, allowHttp })
+      yield* emit(g.output, result, (r) =>
+        `${r.updated ? "Updated" : "Added"} environment ${r.name} (${r.apiUrl})${
+          r.allowHttp ? "; plain http allowed (--allow-http): credentials sent over it travel in cleartext" : ""
+        }`)
     })
 ).pipe(Command.withDescription("Add or update an environment; the API is probed (GET /v1/cli/config) first"))
 
