@@ -112,6 +112,7 @@ describe("Session.fromTokenResponse", () => {
       assert.strictEqual(JSON.parse(Redacted.value(Session.encode(tokens))).expiresAt, NOW + 3600_000)
     }
     assert.strictEqual(Session.fromTokenResponse(response(60), NOW).expiresAt, NOW + 60_000)
+    assert.strictEqual(Session.fromTokenResponse({ access_token: "at", token_type: "Bearer" }, NOW).expiresAt, NOW + 3600_000, "absent: an hour")
   })
 
   it.effect("a stored session whose expiry is not a number is unreadable, not used", () =>
