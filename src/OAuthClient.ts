@@ -2,7 +2,15 @@
  * The OAuth 2.0 / OpenID Connect client: discovery (OpenID Connect Discovery 1.0), device
  * authorization (RFC 8628 §3.1–3.2), token requests (RFC 6749 §5, RFC 8628 §3.4), revocation
  * (RFC 7009) and the JWKS, over whatever `HttpClient` is provided. Every response is decoded
- * with a Schema; protocol errors (`{"error": …}`) are values, not failures.
+ * with a Schema that bounds its numbers and tokens (see "Limits on what servers send" in the
+ * README). The provider's refusals (`{"error": …}`, or any other non-2xx, non-5xx answer) and
+ * answers that do not decode are `ProtocolError` values; only what another try could fix
+ * (transport failures, timeouts, 5xx) fails with `ApiError`.
+ *
+ * @example
+ * const oauth = yield* OAuthClient
+ * const answer = yield* oauth.token(endpoint, { grant_type: "refresh_token", refresh_token, client_id })
+ * if (Either.isLeft(answer)) console.log(answer.left.detail) // "invalid_grant (…)", "HTTP 400 with an empty body"
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
