@@ -7,6 +7,7 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { Brand } from "./Brand.js"
 import { LoginFailed } from "./Errors.js"
@@ -75,7 +76,8 @@ export const poll = Effect.fn("DeviceFlow.poll")(function*(input: {
     yield* Effect.sleep(wait)
     const answer = yield* oauth.token(input.tokenEndpoint, {
       grant_type: DEVICE_CODE_GRANT,
-      device_code: input.authorization.device_code,
+      // Redacted: a refusal that echoes the code back shows `[redacted]` instead.
+      device_code: Redacted.make(input.authorization.device_code),
       client_id: input.clientId
     }).pipe(Effect.either)
     if (Either.isLeft(answer)) {

@@ -114,10 +114,17 @@ export const TokenResponse = Schema.Struct({
 })
 export type TokenResponse = typeof TokenResponse.Type
 
-/** RFC 6749 §5.2. */
+/**
+ * RFC 6749 §5.2. Only `error` must be a string: a description of another type is dropped rather
+ * than making `authorization_pending` unreadable.
+ */
 export const ErrorResponse = Schema.Struct({
   error: cleanString(200),
-  error_description: Schema.optional(ProviderText)
+  error_description: Schema.optional(Schema.Union(ProviderText, Schema.transform(Schema.Unknown, Schema.Undefined, {
+    strict: true,
+    decode: () => undefined,
+    encode: (u) => u
+  })))
 })
 export type ErrorResponse = typeof ErrorResponse.Type
 
@@ -277,6 +284,15 @@ export const make = Effect.gen(function*() {
   const refusal = (url: string, status: number, text: string): ProtocolError =>
     oauthError(url, status, text) ?? new ProtocolError({ url, status, error: undefined, description: refusalText(text) })
 
+  /** The refusal without any secret the request carried, should the provider echo one back. */
+  const scrub = (e: ProtocolError, secrets: ReadonlyArray<string>): ProtocolError => {
+    const scrubbed = (text: string | undefined) =>
+      secrets.reduce<string | undefined>((t, secret) => (t === undefined || secret.length < 4 ? t : t.split(secret).join("[redacted]")), text)
+    return new ProtocolError({ url: e.url, status: e.status, error: scrubbed(e.error), description: scrubbed(e.description) })
+  }
+  const secretsOf = (params: Record<string, string | Redacted.Redacted>) =>
+    Object.values(params).flatMap((v) => (Redacted.isRedacted(v) ? [Redacted.value(v)] : []))
+
   const serverError = (url: string, status: number) => new ApiError({ url, reason: `HTTP ${status}` })
 
   const get = <A, I>(url: string, schema: Schema.Schema<A, I>) =>
@@ -295,6 +311,7 @@ export const make = Effect.gen(function*() {
   /**
    * 2xx decodes as `schema`; 5xx is an `ApiError` (worth another try); every other status is the
    * provider's refusal, a Left, whether or not its body is a readable OAuth error response.
+   * `Redacted` parameters are secrets: a refusal that echoes one has it replaced by `[redacted]`.
    */
   const post = <A, I>(url: string, params: Record<string, string | Redacted.Redacted>, schema: Schema.Schema<A, I>) =>
     send(
@@ -304,10 +321,10 @@ export const make = Effect.gen(function*() {
         response.status >= 500
           ? Effect.fail(serverError(url, response.status))
           : Effect.map(body(url, response), (text): Either.Either<A, ProtocolError> => {
-            if (response.status < 200 || response.status >= 300) return Either.left(refusal(url, response.status, text))
+            if (response.status < 200 || response.status >= 300) return Either.left(scrub(refusal(url, response.status, text), secretsOf(params)))
             // GitHub, for one, answers device-flow polls with 200 and an error response (RFC 8628 §3.5 says 400).
             const error = oauthError(url, response.status, text)
-            return error === undefined ? decodeAnswer(url, response.status, text, schema) : Either.left(error)
+            return error === undefined ? decodeAnswer(url, response.status, text, schema) : Either.left(scrub(error, secretsOf(params)))
           })
     )
 
@@ -333,7 +350,7 @@ export const make = Effect.gen(function*() {
         (response): Effect.Effect<void, ApiError | ProtocolError> => {
           if (response.status === 200) return Effect.void
           if (response.status >= 500) return Effect.fail(new ApiError({ url: endpoint, reason: `revocation answered HTTP ${response.status}` }))
-          return Effect.flatMap(body(endpoint, response), (text) => Effect.fail(refusal(endpoint, response.status, text)))
+          return Effect.flatMap(body(endpoint, response), (text) => Effect.fail(scrub(refusal(endpoint, response.status, text), [Redacted.value(token)])))
         }
       ),
     jwks: (uri) => get(uri, Jwks)

@@ -165,10 +165,11 @@ describe("hostile issuer: refusals while polling stop the login at once (RFC 862
   it("403 unauthorized_client: one poll", async () => {
     const result = await login({
       deviceAuthorization: shortLived(),
-      polls: [{ status: 403, json: { error: "unauthorized_client", error_description: "the device grant is disabled for this client" } }]
+      polls: [{ status: 403, json: { error: "unauthorized_client", error_description: "the device grant is disabled for this client (code dc-hostile-1)" } }]
     })
     const line = refused(result, { code: 1 })
-    assert.strictEqual(line, "latchkey: the provider refused the login: unauthorized_client (the device grant is disabled for this client)")
+    // The description echoed the device code: it is not shown.
+    assert.strictEqual(line, "latchkey: the provider refused the login: unauthorized_client (the device grant is disabled for this client (code [redacted]))")
     assert.strictEqual(issuer.polls(), 1)
     nothingStored()
   }, 30_000)

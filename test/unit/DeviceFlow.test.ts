@@ -242,6 +242,12 @@ describe("DeviceFlow.poll (RFC 8628 §3.4–3.5)", () => {
         assert.notInclude(failureMessage(r.exit), "SECRET")
       }))
 
+    it.effect("a refusal that echoes the device code does not show it", () =>
+      Effect.gen(function*() {
+        const r = yield* run([{ status: 403, text: "<h1>Forbidden</h1><p>device code dc-1 is blocked</p>" }])
+        assert.strictEqual(failureMessage(r.exit), "the provider refused the login: HTTP 403: Forbidden device code [redacted] is blocked")
+      }))
+
     it.effect("escape sequences in error_description never reach the message", () =>
       Effect.gen(function*() {
         const r = yield* run([{ status: 400, body: { error: "invalid_client", error_description: "\u001b]0;pwned\u0007\u001b[2Jbad \u009b31mclient" } }])

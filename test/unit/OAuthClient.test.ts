@@ -198,6 +198,23 @@ describe("refusals and failures are told apart", () => {
       assert.notMatch(e.message, /[\u0000-\u001f\u007f-\u009f\u202e]/)
     }))
 
+  it.effect("a refusal that echoes a secret the request carried shows [redacted] instead", () =>
+    Effect.gen(function*() {
+      const result = yield* call("POST", TOKEN, () => HttpStub.json(400, { error: "invalid_grant", error_description: "unknown token rt-SECRET-42" }), (c) =>
+        c.token(TOKEN, { grant_type: "refresh_token", refresh_token: Redacted.make("rt-SECRET-42") }))
+      const scrubbed = refusal(result)
+      assert.strictEqual(scrubbed.description, "unknown token [redacted]")
+      const html = yield* call("POST", TOKEN, () => text(403, "<p>rt-SECRET-42 is not yours</p>"), (c) =>
+        c.token(TOKEN, { grant_type: "refresh_token", refresh_token: Redacted.make("rt-SECRET-42") }))
+      assert.strictEqual(refusal(html).detail, "HTTP 403: [redacted] is not yours")
+    }))
+
+  it.effect("an error response whose description is not a string keeps its error code", () =>
+    Effect.gen(function*() {
+      const e = refusal(yield* token(() => HttpStub.json(400, { error: "authorization_pending", error_description: { lang: "en" } })))
+      assert.deepStrictEqual([e.error, e.description], ["authorization_pending", undefined])
+    }))
+
   it.effect("5xx and transport failures are ApiErrors (worth another try), not refusals", () =>
     Effect.gen(function*() {
       const unavailable = yield* token(() => text(503, "<h1>down</h1>"))
