@@ -4,6 +4,7 @@
  * for confidential clients.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -76,6 +77,14 @@ describe("refreshing a session (RFC 6749 §6)", () => {
       const error = yield* refreshAnswer(() => html(502, "<h1>Bad gateway</h1>"))
       assert.strictEqual(error._tag, "ApiError")
       assert.strictEqual(error.message, `request to ${TOKEN} failed: HTTP 502`)
+    }))
+
+  it.effect("a network failure is not a refusal either", () =>
+    Effect.gen(function*() {
+      const error = yield* refreshAnswer((request) =>
+        new HttpClientError.RequestError({ request, reason: "Transport", cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) }))
+      assert.strictEqual(error._tag, "ApiError")
+      assert.include(error.message, "ECONNREFUSED")
     }))
 
   it.effect("token_type mac and expires_in 1e308 are refused, naming the field and never a token", () =>
