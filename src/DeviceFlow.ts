@@ -7,23 +7,52 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { Brand } from "./Brand.js"
 import { LoginFailed } from "./Errors.js"
-import { DEVICE_CODE_GRANT, type DeviceAuthorization, OAuthClient, type TokenResponse } from "./OAuthClient.js"
+import {
+  DEFAULT_INTERVAL_SECONDS,
+  DEVICE_CODE_EXPIRES_IN_SECONDS,
+  DEVICE_CODE_GRANT,
+  type DeviceAuthorization,
+  INTERVAL_SECONDS,
+  OAuthClient,
+  type TokenResponse
+} from "./OAuthClient.js"
 
-/** RFC 8628 §3.2: "If no value is provided, clients MUST use 5 as the default." */
-export const DEFAULT_INTERVAL_SECONDS = 5
+export { DEFAULT_INTERVAL_SECONDS }
 /** RFC 8628 §3.5: on `slow_down` "the interval MUST be increased by 5 seconds for this and all subsequent requests". */
 export const SLOW_DOWN_SECONDS = 5
 /** Longest wait between polls while the network keeps failing. */
 export const MAX_BACKOFF_MILLIS = 60_000
 
+const within = (value: number, bounds: { readonly min: number; readonly max: number }) =>
+  Number.isInteger(value) && value >= bounds.min && value <= bounds.max
+
+/**
+ * Why the authorization's timing cannot be used, if it cannot: the same bounds as its Schema,
+ * checked again here because a caller may hand `poll` a value that was never decoded.
+ */
+export const checkTiming = (authorization: Pick<DeviceAuthorization, "expires_in" | "interval">): string | undefined => {
+  if (authorization.interval !== undefined && !within(authorization.interval, INTERVAL_SECONDS)) {
+    return `the provider asked to poll every ${String(authorization.interval)} seconds; latchkey accepts ${INTERVAL_SECONDS.min} to ${INTERVAL_SECONDS.max} (RFC 8628 §3.2)`
+  }
+  if (!within(authorization.expires_in, DEVICE_CODE_EXPIRES_IN_SECONDS)) {
+    return `the provider gave the code a life of ${String(authorization.expires_in)} seconds; latchkey accepts ${DEVICE_CODE_EXPIRES_IN_SECONDS.min} to ${DEVICE_CODE_EXPIRES_IN_SECONDS.max} (RFC 8628 §3.2)`
+  }
+  return undefined
+}
+
 /**
  * Poll until the user approves, denies, or the code expires. Returns the token response the
  * moment it arrives and never polls again: a second poll with a used code makes strict providers
- * (oidc-provider) revoke the whole grant. Network failures are retried with exponential backoff,
- * but never past `expires_in`.
+ * (oidc-provider) revoke the whole grant.
+ *
+ * Only `authorization_pending` and `slow_down` keep it polling (RFC 8628 §3.5). Transport
+ * failures and 5xx are retried with exponential backoff, never past `expires_in`; any other
+ * answer (an unknown error, a 403, an HTML page, a token response that does not decode) ends the
+ * login at once with what the provider said.
  */
 export const poll = Effect.fn("DeviceFlow.poll")(function*(input: {
   readonly tokenEndpoint: string
@@ -32,6 +61,8 @@ export const poll = Effect.fn("DeviceFlow.poll")(function*(input: {
 }) {
   const brand = yield* Brand
   const oauth = yield* OAuthClient
+  const timing = checkTiming(input.authorization)
+  if (timing !== undefined) return yield* new LoginFailed({ reason: timing })
   const start = yield* Clock.currentTimeMillis
   const deadline = start + input.authorization.expires_in * 1000
   let interval = (input.authorization.interval ?? DEFAULT_INTERVAL_SECONDS) * 1000
@@ -45,11 +76,13 @@ export const poll = Effect.fn("DeviceFlow.poll")(function*(input: {
     yield* Effect.sleep(wait)
     const answer = yield* oauth.token(input.tokenEndpoint, {
       grant_type: DEVICE_CODE_GRANT,
-      device_code: input.authorization.device_code,
+      // Redacted: a refusal that echoes the code back shows `[redacted]` instead.
+      device_code: Redacted.make(input.authorization.device_code),
       client_id: input.clientId
     }).pipe(Effect.either)
     if (Either.isLeft(answer)) {
-      // The network failed, not the protocol: try again, more slowly.
+      // The network or the provider's server failed (an ApiError is a transport failure, a
+      // timeout or a 5xx): try again, more slowly.
       failures++
       yield* Effect.logDebug(`token poll failed: ${answer.left.message}`)
       continue
@@ -57,8 +90,11 @@ export const poll = Effect.fn("DeviceFlow.poll")(function*(input: {
     failures = 0
     const response = answer.right
     if (Either.isRight(response)) return response.right satisfies TokenResponse
-    const { error, error_description } = response.left
-    switch (error) {
+    const refusal = response.left
+    if (refusal.invalidAnswer) {
+      return yield* new LoginFailed({ reason: `the provider's token response cannot be used: ${refusal.description ?? "unreadable"}` })
+    }
+    switch (refusal.error) {
       case "authorization_pending":
         continue
       case "slow_down":
@@ -69,9 +105,7 @@ export const poll = Effect.fn("DeviceFlow.poll")(function*(input: {
       case "expired_token":
         return yield* expired
       default:
-        return yield* new LoginFailed({
-          reason: `the provider refused the login: ${error}${error_description ? ` (${error_description})` : ""}`
-        })
+        return yield* new LoginFailed({ reason: `the provider refused the login: ${refusal.detail}` })
     }
   }
 })

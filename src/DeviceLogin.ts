@@ -95,7 +95,7 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
   const scope = [...new Set([...BASE_SCOPES, ...brand.scopes])].join(" ")
   const authorization = yield* oauth.deviceAuthorization(metadata.device_authorization_endpoint, clientId, scope).pipe(
     Effect.flatMap(Either.match({
-      onLeft: (e) => new LoginFailed({ reason: `${issuer} refused to start the login: ${e.error}${e.error_description ? ` (${e.error_description})` : ""}` }),
+      onLeft: (e) => new LoginFailed({ reason: `${issuer} could not start the login: ${e.detail}` }),
       onRight: Effect.succeed
     }))
   )

@@ -16,15 +16,15 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { Brand } from "./Brand.js"
 import { ConfigStore, type Profile } from "./ConfigStore.js"
-import { LoginFailed, NotAuthenticated, SessionExpired } from "./Errors.js"
-import { OAuthClient, type TokenResponse } from "./OAuthClient.js"
+import { ApiError, LoginFailed, NotAuthenticated, SessionExpired } from "./Errors.js"
+import { type Metadata, OAuthClient, ProtocolError, TOKEN_EXPIRES_IN_SECONDS, type TokenResponse } from "./OAuthClient.js"
 import { SecretStore } from "./SecretStore.js"
 
 export const SessionTokens = Schema.Struct({
   accessToken: Schema.String,
   refreshToken: Schema.optional(Schema.String),
   /** Epoch milliseconds. */
-  expiresAt: Schema.Number,
+  expiresAt: Schema.Finite,
   idToken: Schema.optional(Schema.String)
 })
 export type SessionTokens = typeof SessionTokens.Type
@@ -36,12 +36,23 @@ export const REFRESH_MARGIN_MILLIS = 60_000
 /** When the provider does not say how long an access token lives. */
 const DEFAULT_EXPIRES_IN_SECONDS = 3600
 
+/**
+ * The access token's life in seconds: the provider's `expires_in` when it is an integer within
+ * `TOKEN_EXPIRES_IN_SECONDS` (the Schema refuses any other), else the default. Never NaN or
+ * Infinity, which JSON would store as `null` and make the session unreadable.
+ */
+const lifetimeSeconds = (expiresIn: number | undefined): number =>
+  expiresIn !== undefined && Number.isInteger(expiresIn) && expiresIn >= TOKEN_EXPIRES_IN_SECONDS.min &&
+    expiresIn <= TOKEN_EXPIRES_IN_SECONDS.max
+    ? expiresIn
+    : DEFAULT_EXPIRES_IN_SECONDS
+
 export const fromTokenResponse = (response: TokenResponse, now: number, previous?: SessionTokens): SessionTokens => {
   const refreshToken = response.refresh_token ?? previous?.refreshToken
   const idToken = response.id_token ?? previous?.idToken
   return {
     accessToken: response.access_token,
-    expiresAt: now + (response.expires_in ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000,
+    expiresAt: now + lifetimeSeconds(response.expires_in) * 1000,
     ...(refreshToken === undefined ? {} : { refreshToken }),
     ...(idToken === undefined ? {} : { idToken })
   }
@@ -113,8 +124,17 @@ export const accessToken = Effect.fn("Session.accessToken")(function*(
         client_id: session.clientId
       })
       if (Either.isLeft(answer)) {
-        if (answer.left.error === "invalid_grant") return yield* new SessionExpired({ cli: brand.name, profile: name })
-        return yield* new LoginFailed({ reason: `refreshing the session failed: ${answer.left.error}` })
+        const refusal = answer.left
+        if (refusal.invalidAnswer) {
+          return yield* new ApiError({ url: session.tokenEndpoint, reason: `the refreshed tokens cannot be used: ${refusal.description ?? "unreadable"}` })
+        }
+        // RFC 6749 §5.2: `invalid_grant` is a refused refresh token. A refusal without a readable
+        // error (an empty body, an HTML page) can only mean the same; only 5xx and transport
+        // failures (ApiError) are something else.
+        if (refusal.error === undefined || refusal.error === "invalid_grant") {
+          return yield* new SessionExpired({ cli: brand.name, profile: name })
+        }
+        return yield* new LoginFailed({ reason: `refreshing the session failed: ${refusal.detail}` })
       }
       const next = fromTokenResponse(answer.right, yield* Clock.currentTimeMillis, latest)
       // Written atomically: the rotated refresh token replaces the used one in one step.
@@ -141,9 +161,26 @@ export const revoke = Effect.fn("Session.revoke")(function*(name: string, profil
   const oauth = yield* OAuthClient
   return yield* Effect.gen(function*() {
     const tokens = yield* read(name, profile)
-    const endpoint = session.revocationEndpoint ?? (yield* oauth.discover(session.issuer)).revocation_endpoint
+    let metadata: Metadata | undefined
+    const endpoint = session.revocationEndpoint ?? (metadata = yield* oauth.discover(session.issuer)).revocation_endpoint
     if (endpoint === undefined) return Option.some(`${session.issuer} offers no revocation endpoint`)
-    yield* revokeTokens(endpoint, session.clientId, tokens)
-    return Option.none<string>()
+    const refused = yield* revokeTokens(endpoint, session.clientId, tokens).pipe(
+      Effect.as(Option.none<ProtocolError>()),
+      Effect.catchTag("ProtocolError", (e) => Effect.succeed(Option.some(e)))
+    )
+    if (Option.isNone(refused)) return Option.none<string>()
+    const e = refused.value
+    if (e.status === 401 || e.error === "invalid_client") {
+      // RFC 8414 §2: a provider that lists how clients authenticate to revoke, without `none`,
+      // revokes only for confidential clients; latchkey is a public one.
+      const known = metadata ?? Option.getOrUndefined(yield* Effect.option(oauth.discover(session.issuer)))
+      const methods = known?.revocation_endpoint_auth_methods_supported
+      if (methods !== undefined && !methods.includes("none")) {
+        return Option.some(
+          `the provider only revokes tokens for confidential clients (revocation_endpoint_auth_methods_supported: ${methods.join(", ")})`
+        )
+      }
+    }
+    return Option.some(e.message)
   }).pipe(Effect.catchAll((e) => Effect.succeed(Option.some(e.message))))
 })

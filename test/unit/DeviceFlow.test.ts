@@ -12,7 +12,10 @@ import * as TestLayers from "../support/TestLayers.js"
 
 const TOKEN = "http://issuer.test/token"
 
-type Answer = { readonly status: number; readonly body: unknown } | "network-error"
+type Answer =
+  | { readonly status: number; readonly body: unknown }
+  | { readonly status: number; readonly text: string }
+  | "network-error"
 const pending = { status: 400, body: { error: "authorization_pending" } } as const
 const slowDown = { status: 400, body: { error: "slow_down" } } as const
 const tokens = { status: 200, body: { access_token: "at", token_type: "Bearer", expires_in: 3600, refresh_token: "rt" } } as const
@@ -36,6 +39,7 @@ const tokenEndpoint = (script: ReadonlyArray<Answer>) => {
         if (next === "network-error") {
           return yield* new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("ECONNRESET") })
         }
+        if ("text" in next) return new Response(next.text, { status: next.status, headers: { "content-type": "text/html" } })
         return yield* HttpStub.json(next.status, next.body)
       })
   }])
@@ -155,4 +159,113 @@ describe("DeviceFlow.poll (RFC 8628 §3.4–3.5)", () => {
       const r = yield* run([{ status: 400, body: { error: "invalid_client", error_description: "no such client" } }])
       assert.strictEqual(failureMessage(r.exit), "the provider refused the login: invalid_client (no such client)")
     }))
+  describe("numbers from the provider are bounded (RFC 8628 §3.2)", () => {
+    for (const interval of [0, -1, -5, 0.5, 3600, 1e9]) {
+      it.effect(`interval ${interval} is refused before the first poll`, () =>
+        Effect.gen(function*() {
+          const r = yield* run([pending, pending, tokens], authorization({ interval }))
+          assert.deepStrictEqual(r.times, [])
+          assert.strictEqual(
+            failureMessage(r.exit),
+            `the provider asked to poll every ${interval} seconds; latchkey accepts 1 to 60 (RFC 8628 §3.2)`
+          )
+        }))
+    }
+
+    it.effect("an expires_in of 1e9 seconds is refused", () =>
+      Effect.gen(function*() {
+        const r = yield* run([tokens], authorization({ expires_in: 1e9 }))
+        assert.deepStrictEqual(r.times, [])
+        assert.include(failureMessage(r.exit), "latchkey accepts 1 to 3600")
+      }))
+
+    it.effect("the largest interval and code life accepted still poll", () =>
+      Effect.gen(function*() {
+        const r = yield* run([pending, tokens], authorization({ interval: 60, expires_in: 3600 }))
+        assert.deepStrictEqual(r.times, [60, 120])
+        assert.strictEqual(r.exit._tag, "Success")
+      }))
+  })
+
+  describe("anything but authorization_pending and slow_down stops the login at once (RFC 8628 §3.5)", () => {
+    it.effect("a 403 with unauthorized_client: one poll, the provider's words", () =>
+      Effect.gen(function*() {
+        const r = yield* run([
+          { status: 403, body: { error: "unauthorized_client", error_description: "device flow is disabled for this client" } },
+          pending,
+          tokens
+        ])
+        assert.deepStrictEqual(r.times, [5])
+        assert.strictEqual(r.pollsLater, 1)
+        assert.strictEqual(
+          failureMessage(r.exit),
+          "the provider refused the login: unauthorized_client (device flow is disabled for this client)"
+        )
+      }))
+
+    it.effect("an HTML 4xx page: one poll, its text, not \"code expired\"", () =>
+      Effect.gen(function*() {
+        const r = yield* run([{ status: 404, text: "<html><body><h1>Not Found</h1></body></html>" }, pending, tokens])
+        assert.deepStrictEqual(r.times, [5])
+        assert.strictEqual(failureMessage(r.exit), "the provider refused the login: HTTP 404: Not Found")
+      }))
+
+    it.effect("a 400 with an empty body: one poll", () =>
+      Effect.gen(function*() {
+        const r = yield* run([{ status: 400, text: "" }, pending, tokens])
+        assert.deepStrictEqual(r.times, [5])
+        assert.strictEqual(failureMessage(r.exit), "the provider refused the login: HTTP 400 with an empty body")
+      }))
+
+    it.effect("an error RFC 8628 §3.5 does not define, even on 401: one poll", () =>
+      Effect.gen(function*() {
+        const r = yield* run([{ status: 401, body: { error: "temporarily_unavailable_maybe" } }, pending, tokens])
+        assert.deepStrictEqual(r.times, [5])
+        assert.strictEqual(failureMessage(r.exit), "the provider refused the login: temporarily_unavailable_maybe")
+      }))
+
+    it.effect("a token response that does not decode (token_type mac) ends the login; the code is not polled again", () =>
+      Effect.gen(function*() {
+        const r = yield* run([{ status: 200, body: { access_token: "at", token_type: "mac", expires_in: 3600 } }, tokens])
+        assert.deepStrictEqual(r.times, [5])
+        assert.strictEqual(
+          failureMessage(r.exit),
+          "the provider's token response cannot be used: token_type must be Bearer (RFC 6749 §7.1; latchkey sends tokens only as Bearer tokens)"
+        )
+      }))
+
+    it.effect("a malformed token response: the message holds no token", () =>
+      Effect.gen(function*() {
+        const r = yield* run([{ status: 200, body: { access_token: "SECRET-AT\r\nX: y", token_type: "Bearer", refresh_token: "SECRET-RT" } }])
+        assert.deepStrictEqual(r.times, [5])
+        assert.include(failureMessage(r.exit), "access_token must be")
+        assert.notInclude(failureMessage(r.exit), "SECRET")
+      }))
+
+    it.effect("a refusal that echoes the device code does not show it", () =>
+      Effect.gen(function*() {
+        const r = yield* run([{ status: 403, text: "<h1>Forbidden</h1><p>device code dc-1 is blocked</p>" }])
+        assert.strictEqual(failureMessage(r.exit), "the provider refused the login: HTTP 403: Forbidden device code [redacted] is blocked")
+      }))
+
+    it.effect("escape sequences in error_description never reach the message", () =>
+      Effect.gen(function*() {
+        const r = yield* run([{ status: 400, body: { error: "invalid_client", error_description: "\u001b]0;pwned\u0007\u001b[2Jbad \u009b31mclient" } }])
+        assert.strictEqual(failureMessage(r.exit), "the provider refused the login: invalid_client (bad client)")
+      }))
+
+    it.effect("authorization_pending sent with 200 (as GitHub does) keeps polling at the interval", () =>
+      Effect.gen(function*() {
+        const r = yield* run([{ status: 200, body: { error: "authorization_pending" } }, tokens])
+        assert.deepStrictEqual(r.times, [5, 10])
+        assert.strictEqual(r.exit._tag, "Success")
+      }))
+
+    it.effect("5xx answers are retried with backoff inside the deadline", () =>
+      Effect.gen(function*() {
+        const r = yield* run([pending, { status: 503, text: "<h1>busy</h1>" }, { status: 502, body: {} }, pending, tokens])
+        assert.deepStrictEqual(r.times, [5, 10, 20, 40, 45])
+        assert.strictEqual(r.exit._tag, "Success")
+      }))
+  })
 })

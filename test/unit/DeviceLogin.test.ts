@@ -1,6 +1,9 @@
 /** `auth login` as a use case: an in-memory platform and issuer, TestClock for the polling. */
 import { assert, describe, it } from "@effect/vitest"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
@@ -316,5 +319,52 @@ describe("sessions", () => {
       assert.deepStrictEqual((yield* t.config).profiles, {})
       assert.strictEqual((yield* t.secrets).size, 0)
       assert.isTrue(platform.refreshTokens.has("rt-1"), "still valid at the provider, which is why the user is warned")
+    }))
+})
+
+describe("a provider that bends the rules (the fake platform with one answer replaced)", () => {
+  /** The fake platform, except that `POST path` is answered with `status` and `body`. */
+  const replacing = (path: string, status: number, body: string, contentType = "application/json") =>
+    Effect.gen(function*() {
+      const platform = yield* FakePlatform.make()
+      const inner = yield* Effect.provide(HttpClient.HttpClient, platform.layer)
+      const replaced: Array<string> = []
+      const client = HttpClient.make((request) =>
+        request.method === "POST" && request.url === `${FakePlatform.ISSUER}${path}`
+          ? Effect.sync(() => {
+            replaced.push(request.url)
+            return HttpClientResponse.fromWeb(request, new Response(body, { status, headers: { "content-type": contentType } }))
+          })
+          : inner.execute(request)
+      )
+      const t = yield* TestLayers.make({ http: Layer.succeed(HttpClient.HttpClient, client), env: { LATCHKEY_API_URL: FakePlatform.API } })
+      const error = yield* Effect.flip(Drive.toEnd(t.provide(DeviceLogin.login(input({ team: Option.some("acme") }), hooks))))
+      assert.deepStrictEqual((yield* t.config).profiles, {})
+      assert.strictEqual((yield* t.secrets).size, 0)
+      return { error, platform, replaced }
+    })
+
+  it.effect("a device authorization asking to poll every 0 seconds: refused before any poll, nothing stored", () =>
+    Effect.gen(function*() {
+      const body = JSON.stringify({ device_code: "SECRET-DC", user_code: "U", verification_uri: `${FakePlatform.ISSUER}/device`, expires_in: 600, interval: 0 })
+      const { error, platform } = yield* replacing("/device/auth", 200, body)
+      assert.strictEqual(
+        error.message,
+        `${FakePlatform.ISSUER} could not start the login: the answer is not valid: interval must be an integer number of seconds from 1 to 60 (RFC 8628 §3.2)`
+      )
+      assert.strictEqual(platform.polls(), 0)
+    }))
+
+  it.effect("a device authorization refused with an HTML 403: the page's words, no markup", () =>
+    Effect.gen(function*() {
+      const { error } = yield* replacing("/device/auth", 403, "<html><title>Forbidden</title><body>client blocked</body></html>", "text/html")
+      assert.strictEqual(error.message, `${FakePlatform.ISSUER} could not start the login: HTTP 403: Forbidden client blocked`)
+    }))
+
+  it.effect("a token endpoint answering 403 unauthorized_client: one poll, nothing stored", () =>
+    Effect.gen(function*() {
+      const { error, replaced } = yield* replacing("/token", 403, JSON.stringify({ error: "unauthorized_client" }))
+      assert.strictEqual(error.message, "the provider refused the login: unauthorized_client")
+      assert.strictEqual(replaced.length, 1)
     }))
 })

@@ -15,7 +15,7 @@ export const logout = Command.make(
       const brand = yield* Brand
       const result = yield* Profiles.logout(Option.orElse(name, () => g.profile))
       if (Option.isSome(result.revocationFailed)) {
-        yield* note(`${brand.name}: warning: could not revoke the session at the provider (${result.revocationFailed.value}); it was removed locally`)
+        yield* note(`${brand.name}: warning: could not revoke the session at the provider: ${result.revocationFailed.value}; the session was removed locally but its tokens stay valid until they expire`)
       }
       yield* emit(
         g.output,
