@@ -50,9 +50,9 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 export interface Options {
   /** Largest body accepted, counted both as read from the socket and once decoded. */
-  readonly maxBodyBytes?: number
+  readonly maxBodyBytes?: number | undefined
   /** Where the proxy variables point (`proxyFromEnv`); none by default. */
-  readonly proxy?: Proxy.Settings
+  readonly proxy?: Proxy.Settings | undefined
 }
 
 export type ProxySettings = Proxy.Settings
@@ -133,11 +133,26 @@ const exchange = (
   for (const [name, value] of Object.entries(request.headers)) headers[name] = value
   if (!Object.hasOwn(headers, "accept-encoding")) headers["accept-encoding"] = "gzip, deflate, br"
 
+  const proxy = Proxy.isEmpty(settings) ? undefined : Proxy.forUrl(settings, url)
+  if (proxy instanceof Proxy.ProxyConfigError) {
+    fail("Transport", proxy)
+    return abort
+  }
+  // Through a proxy, say so: "ECONNREFUSED" alone would blame the server. No `cause`, so that
+  // callers that name an error's code show this whole line.
+  const transportError = (cause: unknown) =>
+    proxy === undefined
+      ? cause
+      : new Error(`${codeOf(cause)} through the proxy of ${proxy.variable} (${proxy.host}:${proxy.port})`)
+
   const onResponse = (res: Http.IncomingMessage) => {
     resources.push(res)
     const status = res.statusCode ?? 0
     const response = (bytes: Uint8Array) => new BufferedResponse(request, status, res.headers, bytes, res.socket?.remoteAddress)
     const tooLarge = () => failResponse(response(new Uint8Array()), "Decode", new Error(`the response body is larger than the ${formatBytes(maxBodyBytes)} cap`))
+    if (status === 407 && proxy !== undefined) {
+      return failResponse(response(new Uint8Array()), "StatusCode", new Error(`the proxy of ${proxy.variable} (${proxy.host}:${proxy.port}) refused its credentials (407)`))
+    }
     if (status >= 300 && status < 400) {
       return failResponse(response(new Uint8Array()), "StatusCode", new Error(redirectMessage(status, res.headers.location, url)))
     }
@@ -173,18 +188,6 @@ const exchange = (
       settle(Effect.succeed(response(decoded)), false)
     })
   }
-
-  const proxy = Proxy.isEmpty(settings) ? undefined : Proxy.forUrl(settings, url)
-  if (proxy instanceof Proxy.ProxyConfigError) {
-    fail("Transport", proxy)
-    return abort
-  }
-  // Through a proxy, say so: "ECONNREFUSED" alone would blame the server. No `cause`, so that
-  // callers that name an error's code show this whole line.
-  const transportError = (cause: unknown) =>
-    proxy === undefined
-      ? cause
-      : new Error(`${codeOf(cause)} through the proxy of ${proxy.variable} (${proxy.host}:${proxy.port})`)
 
   const send = (req: Http.ClientRequest) => {
     resources.push(req)
@@ -225,7 +228,8 @@ const exchange = (
       connect.on("connect", (res: Http.IncomingMessage, socket: Net.Socket, head: Buffer) => {
         resources.push(socket)
         if (res.statusCode !== 200) {
-          return fail("Transport", new Error(`the proxy of ${proxy.variable} refused the tunnel to ${authority} (${res.statusCode})`))
+          const why = res.statusCode === 407 ? "refused its credentials" : "refused the tunnel"
+          return fail("Transport", new Error(`the proxy of ${proxy.variable} (${proxy.host}:${proxy.port}) ${why} to ${authority} (${res.statusCode})`))
         }
         if (head.length > 0) socket.unshift(head)
         const isIp = builtin<typeof Net>("node:net").isIP(host) !== 0

@@ -29,13 +29,15 @@ export interface Tinyproxy {
   readonly stop: () => Promise<void>
 }
 
-export const start = async (): Promise<Tinyproxy> => {
+/** `basicAuth`: the proxy demands these credentials (407 otherwise). */
+export const start = async (options: { readonly basicAuth?: { user: string; password: string } } = {}): Promise<Tinyproxy> => {
   if (!fs.existsSync(BINARY)) throw new Error("the proxy tests need tinyproxy: apt-get install tinyproxy")
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-tinyproxy-"))
   for (let attempt = 0; ; attempt++) {
     const port = await freePort()
     const config = path.join(dir, "tinyproxy.conf")
-    fs.writeFileSync(config, [`Port ${port}`, "Listen 127.0.0.1", "Timeout 30", "LogLevel Connect", "MaxClients 50", ""].join("\n"))
+    const auth = options.basicAuth ? [`BasicAuth ${options.basicAuth.user} ${options.basicAuth.password}`] : []
+    fs.writeFileSync(config, [`Port ${port}`, "Listen 127.0.0.1", "Timeout 30", "LogLevel Connect", "MaxClients 50", ...auth, ""].join("\n"))
     const child = track(spawn(BINARY, ["-d", "-c", config], { stdio: ["ignore", "pipe", "pipe"] }))
     let output = ""
     child.stdout.on("data", (d) => (output += d))

@@ -223,6 +223,29 @@ describe("requests", () => {
   })
 })
 
+describe("through a proxy", () => {
+  it("sends the absolute URL and Proxy-Authorization to the proxy; a 407 names the proxy, not the password", async () => {
+    const proxy = track(await serve((req, res) => {
+      if (req.headers["proxy-authorization"] !== `Basic ${Buffer.from("corp:hunter2").toString("base64")}`) return res.writeHead(407).end()
+      res.end(JSON.stringify({ via: "proxy", url: req.url }))
+    }))
+    const port = new URL(proxy.url).port
+    const through = (credentials: string) =>
+      Effect.runPromiseExit(Http.send(
+        HttpTransport.make({ proxy: Proxy.fromEnv({ HTTP_PROXY: `http://${credentials}@127.0.0.1:${port}` }) }),
+        Duration.seconds(5),
+        "http://api.example.com/v1/me",
+        HttpClientRequest.get("http://api.example.com/v1/me"),
+        (response) => response.json
+      ))
+    const ok = await through("corp:hunter2")
+    assert.deepStrictEqual(Exit.isSuccess(ok) && ok.value, { via: "proxy", url: "http://api.example.com/v1/me" })
+    assert.strictEqual(proxy.seen[0]?.headers.host, "api.example.com")
+    const message = failure(await through("corp:wrong-hunter3"))
+    assert.strictEqual(message, `request to http://api.example.com/v1/me failed: the proxy of HTTP_PROXY (127.0.0.1:${port}) refused its credentials (407)`)
+  })
+})
+
 describe("proxy settings", () => {
   const bypass = (noProxy: string, url: string) => {
     const u = new URL(url)
