@@ -97,6 +97,14 @@ describe("behind a proxy", () => {
     assert.match(refused.stderr, /^latchkey: request to https:\/\/127\.0\.0\.1:\d+\/v1\/me failed: UNABLE_TO_VERIFY_LEAF_SIGNATURE through the proxy of HTTPS_PROXY/)
   })
 
+  it("without a proxy, NODE_EXTRA_CA_CERTS is what makes the private CA trusted", async () => {
+    const trusted = await user({ LATCHKEY_API_URL: front.url, NODE_EXTRA_CA_CERTS: ca.caFile })("auth", "set-key", ALICE_ACME)
+    assert.strictEqual(trusted.code, 0, trusted.stderr)
+    const refused = await user({ LATCHKEY_API_URL: front.url })("auth", "set-key", ALICE_ACME)
+    assert.strictEqual(refused.code, 1)
+    assert.strictEqual(refused.stderr.trim(), `latchkey: request to ${front.url}/v1/me failed: UNABLE_TO_VERIFY_LEAF_SIGNATURE (unable to verify the first certificate)`)
+  })
+
   it("proxy credentials: sent to the proxy, never printed", async () => {
     const guarded = await Tinyproxy.start({ basicAuth: { user: "corp", password: "hunter2" } })
     try {

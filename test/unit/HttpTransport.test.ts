@@ -297,7 +297,7 @@ describe("proxy settings", () => {
   it("credentials of the proxy URL become Proxy-Authorization and appear in no message", () => {
     const proxy = Proxy.forUrl({ httpsProxy: "http://us%40er:p%3Ass@proxy:8080" }, new URL("https://x.org"))
     assert.deepInclude(proxy, { authorization: `Basic ${Buffer.from("us@er:p:ss").toString("base64")}` })
-    for (const value of ["socks5://user:hunter2@proxy:1080", "http://user:hunter2@[bad", "http://user:%zz@proxy"]) {
+    for (const value of ["socks5://user:hunter2@proxy:1080", "https://user:hunter2@proxy:443", "http://user:hunter2@[bad", "http://user:%zz@proxy"]) {
       const error = Proxy.forUrl({ httpsProxy: value }, new URL("https://x.org"))
       assert.instanceOf(error, Proxy.ProxyConfigError)
       assert.notInclude((error as Error).message, "hunter2")
