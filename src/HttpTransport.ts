@@ -53,6 +53,11 @@ export interface Options {
   readonly maxBodyBytes?: number | undefined
   /** Where the proxy variables point (`proxyFromEnv`); none by default. */
   readonly proxy?: Proxy.Settings | undefined
+  /**
+   * PEM certificates of the only CAs to trust, instead of Node's (for tests, or a deployment
+   * that pins its CA). Users add a private CA with NODE_EXTRA_CA_CERTS instead.
+   */
+  readonly ca?: ReadonlyArray<string> | undefined
 }
 
 export type ProxySettings = Proxy.Settings
@@ -63,9 +68,20 @@ export const proxyFromEnv: (env: Readonly<Record<string, string | undefined>>) =
 export const make = (options: Options = {}): HttpClient.HttpClient => {
   const maxBodyBytes = Math.max(1, Math.trunc(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
   const proxy = options.proxy ?? {}
+  // Agents of its own, made at the first request, untouched by Node 24's NODE_USE_ENV_PROXY (it
+  // applies to the global agents and would proxy a second time). No keep-alive: a CLI makes a few
+  // requests, and a pooled socket the server closes just as a poll reuses it (Node servers close
+  // idle ones after 5 s, the device-flow interval) fails a POST that must not be retried.
+  const tlsOptions = options.ca === undefined ? {} : { ca: [...options.ca] }
+  let agents: Agents | undefined
+  const getAgents = () =>
+    (agents ??= {
+      http: new (builtin<typeof Http>("node:http").Agent)({ keepAlive: false }),
+      https: new (builtin<typeof Https>("node:https").Agent)({ keepAlive: false, ...tlsOptions })
+    })
   return HttpClient.make((request, url) =>
     Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
-      const abort = exchange(request, url, maxBodyBytes, proxy, resume)
+      const abort = exchange(request, url, maxBodyBytes, proxy, getAgents, tlsOptions, resume)
       return Effect.sync(abort)
     })
   )
@@ -81,6 +97,11 @@ const builtin = <A>(id: string): A => process.getBuiltinModule(id) as A
 export const formatBytes = (n: number): string =>
   n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`
 
+interface Agents {
+  readonly http: Http.Agent
+  readonly https: Https.Agent
+}
+
 type Result = Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
 
 /**
@@ -92,6 +113,8 @@ const exchange = (
   url: URL,
   maxBodyBytes: number,
   settings: Proxy.Settings,
+  agents: () => Agents,
+  tlsOptions: { readonly ca?: Array<string> },
   done: (result: Result) => void
 ): (() => void) => {
   const resources: Array<{ destroy: () => void }> = []
@@ -198,7 +221,9 @@ const exchange = (
   try {
     if (proxy === undefined) {
       const options = { host, port, path, method: request.method, headers }
-      send(https ? builtin<typeof Https>("node:https").request(options) : builtin<typeof Http>("node:http").request(options))
+      send(https
+        ? builtin<typeof Https>("node:https").request({ ...options, agent: agents().https })
+        : builtin<typeof Http>("node:http").request({ ...options, agent: agents().http }))
     } else if (!https) {
       // RFC 9112 §3.2.2: to a proxy, the request target is the absolute URL.
       const target = new URL(url.href)
@@ -206,6 +231,7 @@ const exchange = (
       target.password = ""
       target.hash = ""
       send(builtin<typeof Http>("node:http").request({
+        agent: agents().http,
         host: proxy.host,
         port: proxy.port,
         path: target.href,
@@ -233,7 +259,7 @@ const exchange = (
         }
         if (head.length > 0) socket.unshift(head)
         const isIp = builtin<typeof Net>("node:net").isIP(host) !== 0
-        const tls = builtin<typeof Tls>("node:tls").connect({ socket, host, ...(isIp ? {} : { servername: host }), ALPNProtocols: ["http/1.1"] })
+        const tls = builtin<typeof Tls>("node:tls").connect({ socket, host, ...(isIp ? {} : { servername: host }), ALPNProtocols: ["http/1.1"], ...tlsOptions })
         resources.push(tls)
         send(builtin<typeof Https>("node:https").request({ host, port, path, method: request.method, headers, createConnection: () => tls }))
       })

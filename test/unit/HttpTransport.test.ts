@@ -53,10 +53,13 @@ afterAll(async () => {
 })
 
 /** GET `url` through the transport and internal/http's `send` (deadline, one-line errors), as the services do. */
-const get = (url: string, options: { maxBodyBytes?: number; timeout?: Duration.DurationInput; headers?: Record<string, string> } = {}) =>
+const get = (
+  url: string,
+  options: { maxBodyBytes?: number; timeout?: Duration.DurationInput; headers?: Record<string, string>; ca?: string; proxy?: Proxy.Settings } = {}
+) =>
   Effect.runPromiseExit(
     Http.send(
-      HttpTransport.make({ maxBodyBytes: options.maxBodyBytes }),
+      HttpTransport.make({ maxBodyBytes: options.maxBodyBytes, ca: options.ca ? [options.ca] : undefined, proxy: options.proxy }),
       Duration.decode(options.timeout ?? "5 seconds"),
       url,
       HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders(options.headers ?? {})),
@@ -180,16 +183,14 @@ describe("redirects", () => {
 
   it("refuses a downgrade from https to http", async () => {
     const ca = Tls.makePrivateCa()
-    // Trust the test CA for direct https requests of this worker (the CLI trusts NODE_EXTRA_CA_CERTS).
-    https.globalAgent.options.ca = [ca.ca]
     const plain = track(await serve((_, res) => res.end("{}")))
     const secure = track(await serve((req, res) => {
       if (req.url === "/hello") return res.end("\"hi\"")
       res.writeHead(302, { location: `${plain.url}/token` }).end()
     }, ca))
-    const ok = await get(`${secure.url}/hello`)
+    const ok = await get(`${secure.url}/hello`, { ca: ca.ca })
     assert.isTrue(Exit.isSuccess(ok) && ok.value.text === "\"hi\"", "the https server is reachable")
-    const message = failure(await get(`${secure.url}/token`, { headers: { authorization: "Bearer lk_secret_token" } }))
+    const message = failure(await get(`${secure.url}/token`, { ca: ca.ca, headers: { authorization: "Bearer lk_secret_token" } }))
     assert.include(message, `redirected (302) to ${plain.url}/token; latchkey does not follow redirects`)
     assert.strictEqual(plain.seen.length, 0)
   })
