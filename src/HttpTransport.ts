@@ -73,12 +73,13 @@ export const make = (options: Options = {}): HttpClient.HttpClient => {
   // requests, and a pooled socket the server closes just as a poll reuses it (Node servers close
   // idle ones after 5 s, the device-flow interval) fails a POST that must not be retried.
   const tlsOptions = options.ca === undefined ? {} : { ca: [...options.ca] }
-  let agents: Agents | undefined
-  const getAgents = () =>
-    (agents ??= {
-      http: new (builtin<typeof Http>("node:http").Agent)({ keepAlive: false }),
-      https: new (builtin<typeof Https>("node:https").Agent)({ keepAlive: false, ...tlsOptions })
-    })
+  let httpAgent: Http.Agent | undefined
+  let httpsAgent: Https.Agent | undefined
+  // Each made at its first use: an http-only run never loads node:https and node:tls.
+  const getAgents: Agents = {
+    http: () => (httpAgent ??= new (builtin<typeof Http>("node:http").Agent)({ keepAlive: false })),
+    https: () => (httpsAgent ??= new (builtin<typeof Https>("node:https").Agent)({ keepAlive: false, ...tlsOptions }))
+  }
   return HttpClient.make((request, url) =>
     Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
       const abort = exchange(request, url, maxBodyBytes, proxy, getAgents, tlsOptions, resume)
@@ -98,8 +99,8 @@ export const formatBytes = (n: number): string =>
   n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`
 
 interface Agents {
-  readonly http: Http.Agent
-  readonly https: Https.Agent
+  readonly http: () => Http.Agent
+  readonly https: () => Https.Agent
 }
 
 type Result = Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
@@ -113,7 +114,7 @@ const exchange = (
   url: URL,
   maxBodyBytes: number,
   settings: Proxy.Settings,
-  agents: () => Agents,
+  agents: Agents,
   tlsOptions: { readonly ca?: Array<string> },
   done: (result: Result) => void
 ): (() => void) => {
@@ -222,8 +223,8 @@ const exchange = (
     if (proxy === undefined) {
       const options = { host, port, path, method: request.method, headers }
       send(https
-        ? builtin<typeof Https>("node:https").request({ ...options, agent: agents().https })
-        : builtin<typeof Http>("node:http").request({ ...options, agent: agents().http }))
+        ? builtin<typeof Https>("node:https").request({ ...options, agent: agents.https() })
+        : builtin<typeof Http>("node:http").request({ ...options, agent: agents.http() }))
     } else if (!https) {
       // RFC 9112 §3.2.2: to a proxy, the request target is the absolute URL.
       const target = new URL(url.href)
@@ -231,7 +232,7 @@ const exchange = (
       target.password = ""
       target.hash = ""
       send(builtin<typeof Http>("node:http").request({
-        agent: agents().http,
+        agent: agents.http(),
         host: proxy.host,
         port: proxy.port,
         path: target.href,
