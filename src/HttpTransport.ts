@@ -2,8 +2,8 @@
  * latchkey's one HTTP transport: `@effect/platform`'s `HttpClient` over `node:http` and
  * `node:https`, made for a command-line tool talking to servers it does not trust.
  *
- * - Starts fast: nothing is loaded until the first request (global `fetch` loads undici, which
- *   costs more start-up than the whole request; see docs/startup.md).
+ * - Starts fast: node:http (and node:https, node:tls, node:zlib) are loaded at the first request
+ *   that needs them; global `fetch` loads undici, which costs more (scripts/bench-http.mjs).
  * - Proxies: `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (and their lower-case forms), https through a
  *   CONNECT tunnel, credentials of the proxy URL sent as `Proxy-Authorization` (internal/proxy.ts).
  * - Caps every body: at most `maxBodyBytes` are read from the socket and at most `maxBodyBytes`
