@@ -2,7 +2,6 @@
  * The live wiring of every service, for a given Brand. An embedder's bin calls `layerLive` with
  * their own brand, or assembles their own from the same parts (say, their own `PlatformApi`).
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
@@ -10,6 +9,7 @@ import * as Layer from "effect/Layer"
 import * as Brand from "./Brand.js"
 import * as Browser from "./Browser.js"
 import * as ConfigStore from "./ConfigStore.js"
+import * as HttpTransport from "./HttpTransport.js"
 import * as Keyring from "./Keyring.js"
 import * as OAuthClient from "./OAuthClient.js"
 import * as PlatformApi from "./PlatformApi.js"
@@ -22,11 +22,14 @@ export const layerPlatform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer
 
 export const layerLive = (brand: Brand.BrandShape) => {
   const config = ConfigStore.layerFile
+  // Every request of the CLI goes through one transport: bodies capped at 1 MiB, no redirects,
+  // the proxy variables of the environment honoured (see HttpTransport).
+  const http = HttpTransport.layer({ proxy: HttpTransport.proxyFromEnv(process.env) })
   return Layer.mergeAll(
     config,
     SecretStore.layer.pipe(Layer.provide(config), Layer.provide(Keyring.layer)),
-    PlatformApi.layer.pipe(Layer.provide(FetchHttpClient.layer)),
-    OAuthClient.layer.pipe(Layer.provide(FetchHttpClient.layer)),
+    PlatformApi.layer.pipe(Layer.provide(http)),
+    OAuthClient.layer.pipe(Layer.provide(http)),
     Browser.layer,
     Prompt.layer.pipe(Layer.provide(layerPlatform)),
     Tty.layer,

@@ -3,7 +3,6 @@
  * ConfigProvider), config and secret stores, scripted prompts, fixed TTY facts, a recording
  * console, and the real PlatformApi over a given HttpClient (the in-process sandbox by default).
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Terminal from "@effect/platform/Terminal"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
@@ -16,6 +15,7 @@ import * as Brand from "../../src/Brand.js"
 import * as Browser from "../../src/Browser.js"
 import { run } from "../../src/cli/Cli.js"
 import * as ConfigStore from "../../src/ConfigStore.js"
+import * as HttpTransport from "../../src/HttpTransport.js"
 import * as Keyring from "../../src/Keyring.js"
 import * as OAuthClient from "../../src/OAuthClient.js"
 import * as PlatformApi from "../../src/PlatformApi.js"
@@ -69,8 +69,8 @@ export const make = (options: Options = {}) =>
       : Layer.merge(Layer.succeed(ConfigStore.ConfigStore, memoryConfig), Layer.succeed(SecretStore.SecretStore, secrets.store))
     const layer = Layer.mergeAll(
       stores,
-      PlatformApi.layer.pipe(Layer.provide(options.http ?? FetchHttpClient.layer)),
-      OAuthClient.layer.pipe(Layer.provide(options.http ?? FetchHttpClient.layer)),
+      PlatformApi.layer.pipe(Layer.provide(options.http ?? HttpTransport.layer())),
+      OAuthClient.layer.pipe(Layer.provide(options.http ?? HttpTransport.layer())),
       Layer.succeed(Prompt.Prompt, prompts.prompt),
       Layer.succeed(Browser.Browser, browser.browser),
       Tty.layerTest({ ...(options.tty === undefined ? {} : { tty: options.tty }), ...(options.stdin === undefined ? {} : { stdin: options.stdin }) }),
