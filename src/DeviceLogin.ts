@@ -19,6 +19,7 @@ import type { Profile } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
 import * as DeviceFlow from "./DeviceFlow.js"
 import { InvalidInput, LoginFailed } from "./Errors.js"
+import * as Names from "./Names.js"
 import { OAuthClient } from "./OAuthClient.js"
 import { PlatformApi } from "./PlatformApi.js"
 import * as Profiles from "./Profiles.js"
@@ -124,6 +125,12 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
       p.environment === environment && (p.session?.subject === claims.sub || (p.session === undefined && p.user?.id === me.user.id))
     )
     const name = Option.getOrElse(input.profile, () => sameSubject?.[0] ?? claims.email ?? me.user.email)
+    // An email that is not a valid name (README, "Names") is refused rather than stored as one.
+    if (Option.isNone(input.profile) && sameSubject === undefined && !Names.isValid(name)) {
+      return yield* new LoginFailed({
+        reason: `the account's email cannot be a profile name (profile names are ${Names.RULE}); pass --profile NAME`
+      })
+    }
     const existing: Profile | undefined = config.profiles[name]
 
     const team = yield* Teams.choose(teams, input.team, input.interactive)
