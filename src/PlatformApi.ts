@@ -82,7 +82,7 @@ export const checkSendable = (credential: Credential): Effect.Effect<void, Inval
 
 /** The forms of `secret` a server might echo back: whole, trimmed, and as cleaning would leave it. */
 const secretForms = (secret: string): ReadonlyArray<string> =>
-  [...new Set([secret, secret.trim(), sanitize(secret)])].filter((s) => s.length >= 6).sort((a, b) => b.length - a.length)
+  [...new Set([secret, secret.trim(), sanitize(secret)])].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)
 
 /** `text` with every occurrence of `secret` replaced by `[redacted]`. */
 export const redact = (text: string, secret: Redacted.Redacted): string =>
