@@ -195,7 +195,7 @@ describe("PlatformApi against a hostile server", () => {
     Effect.gen(function*() {
       const http = yield* Effect.promise(() => import("../../src/internal/http.js"))
       const Schema = yield* Effect.promise(() => import("effect/Schema"))
-      const overflowing = Schema.declare((u: unknown): u is unknown => {
+      const overflowing = Schema.declare((_: unknown): _ is unknown => {
         throw new RangeError("Maximum call stack size exceeded")
       })
       const result = http.decodeValue(overflowing, {})
