@@ -210,6 +210,20 @@ describe("the CLI against a hostile platform", () => {
     assert.strictEqual(JSON.parse(whoami.stdout).user.email, "eve@example.com")
   }, 120_000)
 
+  it("/v1/cli/config: an escape-laden issuer prints clean; a wrong type is one line without the value; nothing is added", async () => {
+    const { configDir, env } = user()
+    platform.script({ cliConfig: { status: 200, body: { issuer: Hostile.hostile("https://issuer.example"), clientId: Hostile.hostile("cli") } } })
+    const added = await Subprocess.run(["environments", "add", "hq", "--api-url", platform.url], { env: env() })
+    assert.strictEqual(added.code, 0, added.stderr)
+    clean(added, "environments add")
+    storedClean(configDir)
+    platform.script({ cliConfig: { status: 200, body: { issuer: { secret: SECRET_LOOKING }, clientId: null } } })
+    const refusedAdd = await Subprocess.run(["environments", "add", "hq2", "--api-url", platform.url], { env: env() })
+    refused(refusedAdd, 1, "environments add")
+    assert.include(refusedAdd.stderr, "at .issuer expected")
+    assert.notInclude(fs.readFileSync(path.join(configDir, "config.json"), "utf8"), "hq2")
+  }, 60_000)
+
   it("a key in LATCHKEY_API_KEY with CR/LF is refused before it is sent, naming the variable, never the key", async () => {
     platform.script({})
     const { env } = user()
