@@ -18,13 +18,15 @@ import * as AST from "effect/SchemaAST"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { ApiError } from "../Errors.js"
+import { sanitize, truncate } from "./text.js"
 
 /**
- * The socket error's code (ECONNREFUSED, ENOTFOUND, …) that fetch wraps in `cause`, else the kind
- * of error. Never the error's message: undici's can quote a header value (`Headers.append:
- * "Bearer …" is an invalid header value`).
+ * Why a request failed, from its `cause`: the socket error's code (ECONNREFUSED, ENOTFOUND, …),
+ * else the error's own message with every value in `secrets` replaced by `[redacted]`, cleaned
+ * and bounded. fetch's messages can quote a header (`Headers.append: "Bearer …" is an invalid
+ * header value`), so `send` passes the request's header and form values as `secrets`.
  */
-export const causeMessage = (cause: unknown): string => {
+export const causeMessage = (cause: unknown, secrets: ReadonlyArray<string> = []): string => {
   let current: unknown = cause
   for (let i = 0; i < 4 && current instanceof Error; i++) {
     const code = (current as { code?: unknown }).code
@@ -32,14 +34,32 @@ export const causeMessage = (cause: unknown): string => {
     current = current.cause
   }
   if (cause instanceof RangeError) return TOO_DEEP
-  return cause instanceof Error && /^[A-Za-z]{1,40}$/.test(cause.name) ? `${cause.name} (details withheld)` : "unknown cause"
+  const message = cause instanceof Error ? cause.message : typeof cause === "string" ? cause : ""
+  const scrubbed = [...secrets]
+    .filter((s) => s.length >= 4)
+    .sort((a, b) => b.length - a.length)
+    .reduce((text, secret) => text.split(secret).join("[redacted]"), message)
+  const shown = truncate(sanitize(scrubbed).trim(), 300)
+  if (shown !== "") return shown
+  return cause instanceof Error && /^[A-Za-z]{1,40}$/.test(cause.name) ? cause.name : "unknown cause"
 }
 
 const TOO_DEEP = "too deeply nested"
 
-const transportReason = (e: { readonly reason: string; readonly cause?: unknown }): string => {
-  const what = e.reason === "InvalidUrl" ? "invalid URL" : e.reason === "Encode" ? "could not encode the request" : "could not connect"
-  return `${what}: ${causeMessage(e.cause)}`
+// Header values that carry no secret; every other one (Authorization, cookies, …) is kept out of messages.
+const PLAIN_HEADERS = new Set(["accept", "accept-encoding", "content-type", "content-length", "user-agent", "host"])
+
+/** The values of `request` that must never appear in a message: header values, and form fields of its body. */
+const secretsOf = (request: HttpClientRequest.HttpClientRequest): ReadonlyArray<string> => {
+  const values: Array<string> = []
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!PLAIN_HEADERS.has(name.toLowerCase())) values.push(value, value.replace(/^\S+\s+/, ""))
+  }
+  if (request.body._tag === "Uint8Array") {
+    const text = new TextDecoder().decode(request.body.body)
+    for (const [, value] of new URLSearchParams(text)) values.push(value)
+  }
+  return values
 }
 
 /** Send `request` and handle the response, all within `timeout`. */
@@ -52,8 +72,8 @@ export const send = <A, E>(
 ): Effect.Effect<A, E | ApiError> =>
   client.execute(request).pipe(
     Effect.catchTags({
-      RequestError: (e) => new ApiError({ url, reason: transportReason(e) }),
-      ResponseError: (e) => new ApiError({ url, reason: `could not read the response: ${causeMessage(e.cause)}` })
+      RequestError: (e) => new ApiError({ url, reason: causeMessage(e.cause, secretsOf(request)) }),
+      ResponseError: (e) => new ApiError({ url, reason: causeMessage(e.cause ?? e.message, secretsOf(request)) })
     }),
     Effect.flatMap(onResponse),
     Effect.timeoutFail({

@@ -123,4 +123,21 @@ describe("a login whose email is not a valid profile name", () => {
       assert.strictEqual(yield* Drive.toEnd(t.cli("auth", "login", "--team", "acme", "--profile", "eve")), 0)
       assert.deepStrictEqual(Object.keys((yield* t.config).profiles), ["eve"])
     }))
+
+  it.effect("an email with escapes (ID token and /v1/me) is cleaned before it names and is stored in the profile; one over 1024 characters is refused", () =>
+    Effect.gen(function*() {
+      const platform = yield* FakePlatform.make({ email: "eve\x1b]0;pwned\x07@example.com\u202e" })
+      const t = yield* TestLayers.make({ http: platform.layer, env: { LATCHKEY_API_URL: FakePlatform.API } })
+      assert.strictEqual(yield* Drive.toEnd(t.cli("auth", "login", "--team", "acme")), 0)
+      const profiles = (yield* t.config).profiles
+      assert.deepStrictEqual(Object.keys(profiles), ["eve@example.com"])
+      assert.strictEqual(profiles["eve@example.com"]!.user?.email, "eve@example.com")
+      assert.isNull(CONTROLS.exec(t.recorded.stdout.join("\n") + t.recorded.stderr.join("\n")))
+
+      const long = yield* FakePlatform.make({ email: `${"e".repeat(2000)}@example.com` })
+      const t2 = yield* TestLayers.make({ http: long.layer, env: { LATCHKEY_API_URL: FakePlatform.API } })
+      assert.strictEqual(yield* Drive.toEnd(t2.cli("auth", "login", "--team", "acme")), 1)
+      assert.include(t2.recorded.stderr.at(-1)!, "longer than 1024 characters")
+      assert.deepStrictEqual((yield* t2.config).profiles, {})
+    }))
 })
