@@ -23,6 +23,10 @@ export const checkPrefix = Effect.fn("ApiKeyLogin.checkPrefix")(function*(key: R
     return yield* new InvalidInput({ reason: `${brand.name} API keys start with ${brand.keyPrefix}; this one does not` })
   }
   if (/\s/.test(value)) return yield* new InvalidInput({ reason: "an API key cannot contain white space" })
+  // NUL and other controls would break the request header, whose error quotes the key whole.
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    return yield* new InvalidInput({ reason: "an API key can hold only printable ASCII characters; this one has others (it was not sent)" })
+  }
 })
 
 /** `--project X` matches a project id exactly, else a name ignoring case. */
@@ -36,7 +40,7 @@ export const matchProject = (projects: ReadonlyArray<Project>, wanted: string): 
 const validate = Effect.fn("ApiKeyLogin.validate")(function*(apiUrl: string, key: Redacted.Redacted) {
   yield* checkPrefix(key)
   const api = yield* PlatformApi
-  const credential = { apiUrl, token: key }
+  const credential = { apiUrl, token: key, source: "the API key given" }
   const [me, projects, teams] = yield* Effect.all(
     [api.me(credential), api.projects(credential), api.teams(credential)],
     { concurrency: "unbounded" }

@@ -262,7 +262,7 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
     return {
       source: decided.source,
       method: "api-key",
-      credential: { apiUrl: decided.apiUrl, token: decided.apiKey },
+      credential: { apiUrl: decided.apiUrl, token: decided.apiKey, source: `the API key in ${vars.apiKey}` },
       environment: decided.environment,
       profile: Option.none(),
       project: decided.project,
@@ -289,7 +289,11 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
   return {
     source: decided.source,
     method: decided.method,
-    credential: { apiUrl: decided.profile.apiUrl, token },
+    credential: {
+      apiUrl: decided.profile.apiUrl,
+      token,
+      source: `the ${decided.method === "session" ? "access token" : "API key"} of profile ${decided.name}`
+    },
     environment: decided.profile.environment,
     profile: Option.some({ name: decided.name, profile: decided.profile }),
     project: decided.project,

@@ -19,6 +19,9 @@ import type { Profile } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
 import * as DeviceFlow from "./DeviceFlow.js"
 import { InvalidInput, LoginFailed } from "./Errors.js"
+import { own } from "./internal/records.js"
+import { MAX_STRING } from "./internal/schemas.js"
+import { sanitize } from "./internal/text.js"
 import * as Names from "./Names.js"
 import { OAuthClient } from "./OAuthClient.js"
 import { PlatformApi } from "./PlatformApi.js"
@@ -74,6 +77,21 @@ const oidcSettings = Effect.fn("DeviceLogin.oidcSettings")(function*(apiUrl: str
   return { issuer, clientId }
 })
 
+/** The ID token's email and name, cleaned of escapes; one longer than `MAX_STRING` refuses the login. */
+const cleanClaims = <C extends { readonly email?: string | undefined; readonly name?: string | undefined }>(claims: C, issuer: string) =>
+  Effect.gen(function*() {
+    for (const [field, value] of [["email", claims.email], ["name", claims.name]] as const) {
+      if (value !== undefined && value.length > MAX_STRING) {
+        return yield* new LoginFailed({ reason: `${issuer} sent an ID token whose ${field} is longer than ${MAX_STRING} characters` })
+      }
+    }
+    return {
+      ...claims,
+      email: claims.email === undefined ? undefined : sanitize(claims.email),
+      name: claims.name === undefined ? undefined : sanitize(claims.name)
+    }
+  })
+
 export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput, hooks: Hooks) {
   const brand = yield* Brand
   const oauth = yield* OAuthClient
@@ -82,7 +100,7 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
 
   const { apiUrl, config, environment } = yield* Credentials.loginTarget
   if (Option.isSome(input.profile)) yield* Names.validateExisting("profile", input.profile.value, config.profiles, "--profile")
-  const { clientId, issuer } = yield* oidcSettings(apiUrl, config.environments[environment])
+  const { clientId, issuer } = yield* oidcSettings(apiUrl, own(config.environments, environment))
   // Plain http to another host only in an environment added with --allow-http (README, `environments`).
   const allowHttp = Credentials.allowsHttp(config, environment)
   yield* Urls.checkTransport(issuer, { what: "the issuer", allowHttp })
@@ -124,7 +142,9 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
 
   return yield* Effect.gen(function*() {
     if (tokens.id_token === undefined) return yield* new LoginFailed({ reason: `${issuer} returned no ID token` })
-    const claims = yield* DeviceFlow.validateIdToken({ idToken: tokens.id_token, issuer: metadata.issuer, clientId, jwksUri: metadata.jwks_uri })
+    const signed = yield* DeviceFlow.validateIdToken({ idToken: tokens.id_token, issuer: metadata.issuer, clientId, jwksUri: metadata.jwks_uri })
+    // The email and name are printed and stored: bounded and cleaned like every server string.
+    const claims = yield* cleanClaims(signed, issuer)
     const credential = { apiUrl, token: Redacted.make(tokens.access_token) }
     const me = yield* api.me(credential)
     const teams = yield* api.teams(credential)
@@ -134,7 +154,13 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
       p.environment === environment && (p.session?.subject === claims.sub || (p.session === undefined && p.user?.id === me.user.id))
     )
     const name = Option.getOrElse(input.profile, () => sameSubject?.[0] ?? claims.email ?? me.user.email)
-    const existing: Profile | undefined = config.profiles[name]
+    // An email that is not a valid name (README, "Names") is refused rather than stored as one.
+    if (Option.isNone(input.profile) && sameSubject === undefined && !Names.isValid(name)) {
+      return yield* new LoginFailed({
+        reason: `the account's email cannot be a profile name (profile names are ${Names.RULE}); pass --profile NAME`
+      })
+    }
+    const existing: Profile | undefined = own(config.profiles, name)
 
     const team = yield* Teams.choose(teams, input.team, input.interactive)
     const teamChanged = Option.getOrUndefined(Option.map(team, (t) => t.id)) !== existing?.team?.id

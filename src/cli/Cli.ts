@@ -9,6 +9,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { Brand } from "../Brand.js"
 import { ExitCode, exitCode, type LatchkeyError } from "../Errors.js"
+import { sanitize } from "../internal/text.js"
 import { login } from "./auth/login.js"
 import { get as authGet, list as authList } from "./auth/list.js"
 import { logout } from "./auth/logout.js"
@@ -75,7 +76,8 @@ export const run = (argv: ReadonlyArray<string>) =>
               return (error as unknown as { code: number }).code
             }
             if (isLatchkeyError(error)) {
-              yield* Console.error(`${brand.name}: ${error.message}`)
+              // One line, whatever the message holds (a server's reason, a name from a hand-edited file).
+              yield* Console.error(`${brand.name}: ${sanitize(error.message)}`)
               return exitCode(error)
             }
           }

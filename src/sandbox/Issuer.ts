@@ -8,7 +8,7 @@
  * has passed is answered `slow_down` (and the interval for that code grows by 5 s). Polls are
  * counted so tests can assert that a client never polls early and never polls after success.
  */
-import { generateKeyPairSync, randomUUID } from "node:crypto"
+import { createHash, generateKeyPairSync, randomUUID } from "node:crypto"
 import type * as http from "node:http"
 import type { Adapter, Configuration, KoaContextWithOIDC } from "oidc-provider"
 import * as external from "../internal/external.js"
@@ -301,7 +301,8 @@ export const make = ({ Provider, SandboxMemoryAdapter }: Loaded, options: Issuer
     if (!at || !user) return undefined
     return {
       user,
-      credential: { type: "access_token", id: at.jti },
+      // The opaque token's jti is the token itself: the id the API shows is a digest of it, never the secret.
+      credential: { type: "access_token", id: `at_${createHash("sha256").update(at.jti).digest("hex").slice(0, 16)}` },
       teams: fixtures.teams.filter((t) => t.members.includes(user.id)).map((t) => t.id)
     }
   }

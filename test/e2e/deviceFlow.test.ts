@@ -127,6 +127,10 @@ describe("device flow, approved in Chromium", () => {
     assert.strictEqual(token, sessionSecret().tokens.accessToken)
     const me = await fetch(`${sandbox.apiUrl}/v1/me`, { headers: { authorization: `Bearer ${token}` } })
     assert.strictEqual(me.status, 200)
+    // The sandbox names the credential by a digest, never by the token itself (issue 9 §5).
+    const answer = await me.json() as { credential: { id: string } }
+    assert.match(answer.credential.id, /^at_[0-9a-f]{16}$/)
+    assert.notInclude(JSON.stringify(answer), token)
     assert.notInclude(fs.readFileSync(path.join(configDir, "config.json"), "utf8"), token, "no token in the profile file")
   })
 

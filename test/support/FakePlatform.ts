@@ -37,6 +37,8 @@ export interface Options {
   readonly verification?: { readonly uri: string; readonly complete: string | null }
   /** The revocation endpoint answers 503. */
   readonly revocationFails?: boolean
+  /** `/v1/me` names the credential by the access token itself, as the sandbox once did. */
+  readonly echoToken?: boolean
 }
 
 export const defaultTeams: ReadonlyArray<Team> = [
@@ -154,7 +156,10 @@ export const make = (options: Options = {}) =>
         }
         if (!accessTokens.has(bearer)) return json(request, 401, { error: "unauthorized" })
         if (route === `GET ${API}/v1/me`) {
-          return json(request, 200, { user: { id: sub, email, name: "Alice Example" }, credential: { type: "access_token" } })
+          return json(request, 200, {
+            user: { id: sub, email, name: "Alice Example" },
+            credential: options.echoToken ? { type: "access_token", id: bearer } : { type: "access_token" }
+          })
         }
         if (route === `GET ${API}/v1/teams`) return json(request, 200, { teams })
         if (route === `GET ${API}/v1/projects`) return json(request, 200, { projects })

@@ -47,6 +47,18 @@ describe("auth set-key", () => {
       assert.strictEqual((yield* t.secrets).size, 0)
     }))
 
+  it.scoped("a key with a NUL or another control character is refused before any request, and never quoted", () =>
+    Effect.gen(function*() {
+      const { sandbox, t } = yield* setup()
+      for (const key of [`${ALICE_ACME}\x00tail`, `${ALICE_ACME}\x1b[2J`, `${ALICE_ACME}\x7f`, `${ALICE_ACME}\u202e`]) {
+        const error = yield* Effect.flip(t.provide(ApiKeyLogin.setKey({ key: Redacted.make(key), profile: none, project: none, insecure: false })))
+        assert.strictEqual(error._tag, "InvalidInput")
+        assert.strictEqual(error.message, "an API key can hold only printable ASCII characters; this one has others (it was not sent)")
+      }
+      assert.strictEqual(sandbox.requests.length, 0)
+      assert.strictEqual((yield* t.secrets).size, 0)
+    }))
+
   it.scoped("a key the platform rejects is not kept", () =>
     Effect.gen(function*() {
       const { sandbox, t } = yield* setup()
