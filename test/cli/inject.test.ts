@@ -77,8 +77,9 @@ describe("auth inject", () => {
       const { file, sandbox, t } = yield* setup()
       yield* login(t)
       const other = ["# app settings\r\n", "export DATABASE_URL='postgres://db/app'  # local\r\n", "\r\n", "GREETING=\"hello # not a comment\"\r\n"]
-      fs.writeFileSync(file, `${other[0]}export LATCHKEY_API_KEY="lk_old"\r\n${other[1]}${other[2]}${other[3]}LAST=1`)
+      fs.writeFileSync(file, `${other[0]}export LATCHKEY_API_KEY="lk_old"\r\n${other[1]}${other[2]}${other[3]}LAST=1`, { mode: 0o644 })
       assert.strictEqual(yield* t.cli("auth", "inject", "--env-file", file), 0)
+      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600, "it now holds a key")
       const after = fs.readFileSync(file, "utf8")
       assert.strictEqual(
         after,
