@@ -28,7 +28,10 @@ const named = (expression: string) => `'${truncate(sanitize(expression), 80)}'`
 /** Print `data` filtered through `expression`. A program jq cannot compile is a usage error (2); one that fails on this data, an error (1) after what it printed. */
 export const print = (expression: string, data: unknown) =>
   Effect.gen(function*() {
-    const jq = yield* Effect.promise(load)
+    const jq = yield* Effect.tryPromise({
+      try: load,
+      catch: (e) => new InvalidInput({ reason: `--jq needs jq-wasm, which could not be loaded: ${sanitize(e instanceof Error ? e.message : String(e))}` })
+    })
     const result = jq.raw(JSON.stringify(data), expression, ["--raw-output", "--compact-output"])
     if (result.exitCode === COMPILE_ERROR) {
       return yield* new UsageError({ reason: `invalid --jq expression ${named(expression)}: ${firstLine(result.stderr)}` })
