@@ -37,7 +37,8 @@ export const print = (expression: string, data: unknown) =>
       return yield* new UsageError({ reason: `invalid --jq expression ${named(expression)}: ${firstLine(result.stderr)}` })
     }
     const out = result.stdout.endsWith("\n") ? result.stdout.slice(0, -1) : result.stdout
-    if (out.length > 0) yield* Console.log(out)
+    // Raw strings reach the terminal as they are: escape sequences and controls go, tabs (@tsv) stay.
+    if (out.length > 0) yield* Console.log(out.split("\n").map((line) => line.split("\t").map(sanitize).join("\t")).join("\n"))
     if (result.exitCode !== 0) {
       return yield* new InvalidInput({
         reason: `--jq ${named(expression)} failed${result.stderr.trim() === "" ? ` (jq exit status ${result.exitCode})` : `: ${firstLine(result.stderr)}`}`

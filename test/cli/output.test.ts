@@ -148,6 +148,15 @@ describe("--jq", () => {
       assert.notMatch(t.recorded.stderr.join("\n"), /[\x00-\x08\x0b-\x1f\x7f]/)
     }))
 
+  it.scoped("raw strings lose escape sequences and control characters, but keep @tsv's tabs and their lines", () =>
+    Effect.gen(function*() {
+      const { t } = yield* setup
+      assert.strictEqual(yield* t.cli("auth", "list", "--jq", "\"a\\u001b]0;title\\u0007b\\u001b[2Jc\\rd\""), 0)
+      assert.deepStrictEqual(t.recorded.stdout, ["abcd"])
+      assert.strictEqual(yield* t.cli("auth", "list", "--jq", ".[] | [.name, .method] | @tsv"), 0)
+      assert.deepStrictEqual(t.recorded.stdout, ["acme-only\tapi-key\nall\tapi-key"])
+    }))
+
   it.scoped("what the filter sends to stderr on purpose (debug) goes to stderr, not stdout", () =>
     Effect.gen(function*() {
       const { t } = yield* setup
