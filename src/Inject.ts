@@ -95,19 +95,28 @@ const targetOf = (file: string): Effect.Effect<string, ConfigFileError | ConfigW
 /** The file's text, `None` if it does not exist; unreadable, oversized or non-UTF-8 is an error. */
 const readExisting = (file: string): Effect.Effect<Option.Option<string>, ConfigFileError> =>
   Effect.tryPromise({
-    try: (): Promise<Uint8Array> => fs.readFile(file),
+    try: async (): Promise<Uint8Array | "too large"> => {
+      // No following a link planted since targetOf looked; the size is checked before reading.
+      const handle = await fs.open(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0))
+      try {
+        if ((await handle.stat()).size > MAX_BYTES) return "too large"
+        return await handle.readFile()
+      } finally {
+        await handle.close()
+      }
+    },
     catch: (e) => e
   }).pipe(
     Effect.map(Option.some),
     Effect.catchAll((e) =>
       errnoCode(e) === "ENOENT"
-        ? Effect.succeed(Option.none<Uint8Array>())
-        : Effect.fail(new ConfigFileError({ path: file, reason: reasonOf(e) }))
+        ? Effect.succeed(Option.none<Uint8Array | "too large">())
+        : Effect.fail(new ConfigFileError({ path: file, reason: errnoCode(e) === "ELOOP" ? "a symbolic link" : reasonOf(e) }))
     ),
     Effect.flatMap(Option.match({
       onNone: () => Effect.succeed(Option.none<string>()),
       onSome: (bytes) => {
-        if (bytes.length > MAX_BYTES) return Effect.fail(new ConfigFileError({ path: file, reason: "larger than 1 MiB" }))
+        if (bytes === "too large") return Effect.fail(new ConfigFileError({ path: file, reason: "larger than 1 MiB" }))
         try {
           // Fatal: text that is not UTF-8 could not be written back byte for byte.
           return Effect.succeed(Option.some(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes)))

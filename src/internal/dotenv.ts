@@ -118,6 +118,8 @@ export const parse = (input: string): Either.Either<Parsed, ParseError> => {
     }
     // Unquoted: to the end of the line, less a comment (`#…`, as dotenv and Node read it) and trailing spaces.
     const rest = text.slice(valueStart, contentEnd)
+    // A lone CR ends a line for some readers and not for others: too ambiguous to rewrite.
+    if (rest.includes("\r")) return Either.left({ line, reason: "a carriage return without a line feed" })
     const comment = /[ \t]*#.*$|[ \t]+$/.exec(rest)
     const rawValue = comment === null ? rest : rest.slice(0, comment.index)
     entries.push({

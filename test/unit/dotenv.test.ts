@@ -61,6 +61,7 @@ describe("parse", () => {
     assert.deepStrictEqual(failure("A=1\nB=\"open\nC=3\n"), { _tag: "Unparseable", line: 2, reason: "the \" quote never closes" })
     assert.deepStrictEqual(failure("A='x' y\n"), { _tag: "Unparseable", line: 1, reason: "text after the closing quote" })
     assert.deepStrictEqual(failure("A=1\nB=\"two\nlines\"\njust words\n"), { _tag: "Unparseable", line: 4, reason: "not NAME=value, a comment or a blank line" })
+    assert.deepStrictEqual(failure("A=1\rLATCHKEY_API_KEY=old\r"), { _tag: "Unparseable", line: 1, reason: "a carriage return without a line feed" })
   })
 })
 
