@@ -20,8 +20,10 @@ const result = await esbuild.build({
   metafile: true,
   logLevel: "warning",
   // The sandbox's OpenID provider breaks when bundled (esbuild's interop loses a generator
-  // function) and @napi-rs/keyring is a native addon: both load from node_modules, on demand.
-  external: ["oidc-provider", "@napi-rs/keyring"]
+  // function), @napi-rs/keyring is a native addon, and jq-wasm reads its jq.wasm from its own
+  // directory (and would add 130 KiB of JavaScript to every start): all load from node_modules,
+  // on demand.
+  external: ["oidc-provider", "@napi-rs/keyring", "jq-wasm"]
 })
 const outputs = Object.entries(result.metafile.outputs).map(([file, o]) => `${file} ${(o.bytes / 1024).toFixed(0)} KiB`)
 console.log(`built ${outputs.join(", ")}`)

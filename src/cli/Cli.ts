@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import { Brand } from "../Brand.js"
 import { ExitCode, exitCode, type LatchkeyError } from "../Errors.js"
 import { sanitize } from "../internal/text.js"
+import { inject } from "./auth/inject.js"
 import { login } from "./auth/login.js"
 import { get as authGet, list as authList } from "./auth/list.js"
 import { logout } from "./auth/logout.js"
@@ -40,6 +41,7 @@ export const auth = Command.make("auth").pipe(
     printToken,
     whoami,
     refresh,
+    inject,
     migrateSecrets
   ])
 )

@@ -6,11 +6,19 @@ import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type * as Credentials from "../Credentials.js"
 import * as Settings from "../Settings.js"
 import { Tty } from "../Tty.js"
 
-export type OutputFormat = "text" | "json" | "yaml"
+export const FORMATS = ["text", "json", "yaml", "jsonl", "none"] as const
+export type Format = typeof FORMATS[number]
+/** `--jq EXPR`: the JSON payload filtered through jq (see Jq.ts). */
+export interface JqOutput {
+  readonly jq: string
+}
+/** How a command prints its result: one of the `-o` formats, or through `--jq`. */
+export type OutputFormat = Format | JqOutput
 
 export const globals = Options.all({
   profile: Options.text("profile").pipe(
@@ -21,10 +29,15 @@ export const globals = Options.all({
     Options.withDescription("Project for this command; beats the project environment variable and the profile's project"),
     Options.optional
   ),
-  output: Options.choice("output", ["text", "json", "yaml"] as const).pipe(
+  output: Options.choice("output", FORMATS).pipe(
     Options.withAlias("o"),
-    Options.withDescription("Output format"),
-    Options.withDefault("text" as OutputFormat)
+    Options.withDescription("Output format: text, json, yaml, jsonl (one object per line, one line per list item) or none (nothing on stdout)"),
+    Options.optional
+  ),
+  jq: Options.text("jq").pipe(
+    Options.withAlias("q"),
+    Options.withDescription("Filter the JSON output through this jq expression; strings print raw"),
+    Options.optional
   ),
   interactive: Options.boolean("interactive").pipe(
     Options.withDescription("Prompt even when standard input or output is not a terminal")
@@ -34,11 +47,17 @@ export const globals = Options.all({
   ),
   verbose: Options.boolean("verbose").pipe(Options.withAlias("v"), Options.withDescription("Show details of failures"))
 }).pipe(
-  Options.mapEffect((g) =>
-    g.interactive && g.noInteractive
-      ? Effect.fail(ValidationError.invalidValue(HelpDoc.p("--interactive and --no-interactive exclude each other")))
-      : Effect.succeed(g)
-  )
+  Options.mapEffect(({ jq, output, ...g }) => {
+    if (g.interactive && g.noInteractive) {
+      return Effect.fail(ValidationError.invalidValue(HelpDoc.p("--interactive and --no-interactive exclude each other")))
+    }
+    // --jq means JSON: it goes with -o json or jsonl, and any other explicit format is a usage error.
+    if (Option.isSome(jq) && Option.isSome(output) && output.value !== "json" && output.value !== "jsonl") {
+      return Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--jq prints JSON; it does not go with -o ${output.value}`)))
+    }
+    const format: OutputFormat = Option.isSome(jq) ? { jq: jq.value } : Option.getOrElse(output, (): Format => "text")
+    return Effect.succeed({ ...g, output: format })
+  })
 )
 
 export type Globals = typeof globals extends Options.Options<infer A> ? A : never

@@ -1,6 +1,6 @@
 /**
- * Output: data to stdout in the chosen format, messages to stderr. YAML's library loads only
- * when YAML is asked for.
+ * Output: data to stdout in the chosen format, messages to stderr. YAML's library and jq load
+ * only when YAML or `--jq` is asked for.
  *
  * The last line of defence against escape sequences: what the platform sends is cleaned as it is
  * decoded, but a hand-edited config file is not, so every line printed here is cleaned again
@@ -8,8 +8,10 @@
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import type { InvalidInput, UsageError } from "../Errors.js"
 import { sanitize } from "../internal/text.js"
 import type { OutputFormat } from "./Globals.js"
+import * as Jq from "./Jq.js"
 
 /** `text` with each line cleaned of escape sequences and control characters, the newlines between lines kept. */
 export const clean = (text: string): string => text.split("\n").map(sanitize).join("\n")
@@ -18,8 +20,8 @@ export const clean = (text: string): string => text.split("\n").map(sanitize).jo
 const UNESCAPED = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
 
 /** JSON in which no character a terminal acts on appears raw; the data is unchanged. */
-export const safeJson = (data: unknown): string =>
-  (JSON.stringify(data, null, 2) ?? "null").replace(UNESCAPED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+export const safeJson = (data: unknown, indent = 2): string =>
+  (JSON.stringify(data, null, indent) ?? "null").replace(UNESCAPED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
 
 /** `value` with every string in it cleaned (for YAML, whose library prints C1 and bidi controls raw). */
 const cleanDeep = (value: unknown): unknown => {
@@ -31,11 +33,23 @@ const cleanDeep = (value: unknown): unknown => {
   return value
 }
 
-/** Print `data` as JSON or YAML, or as the lines `text` makes of it. */
-export const emit = <A>(format: OutputFormat, data: A, text: (a: A) => string) => {
+/**
+ * Print `data` as JSON, JSON lines (a list: one line per item), YAML, through `--jq`, not at all
+ * (`none`), or as the lines `text` makes of it.
+ */
+export const emit = <A>(format: OutputFormat, data: A, text: (a: A) => string): Effect.Effect<void, UsageError | InvalidInput> => {
+  if (typeof format === "object") {
+    return Jq.print(format.jq, data)
+  }
   switch (format) {
+    case "none":
+      return Effect.void
     case "json":
       return Console.log(safeJson(data))
+    case "jsonl": {
+      const lines = (Array.isArray(data) ? data : [data]).map((item) => safeJson(item, 0))
+      return lines.length === 0 ? Effect.void : Console.log(lines.join("\n"))
+    }
     case "yaml":
       return Effect.promise(() => import("yaml")).pipe(
         // The bundle may see yaml's CommonJS build, whose functions sit on `default`.
