@@ -6,6 +6,7 @@ import * as ApiKeyLogin from "../../ApiKeyLogin.js"
 import { Brand } from "../../Brand.js"
 import { globals } from "../Globals.js"
 import { renderLogin } from "./loginOutput.js"
+import * as Help from "../Help.js"
 
 export const setKey = Command.make(
   "set-key",
@@ -22,6 +23,11 @@ export const setKey = Command.make(
       const result = yield* ApiKeyLogin.setKey({ key, profile: g.profile, project: g.project, insecure: insecureStorage })
       yield* renderLogin(g.output, result, brand.name)
     })
-).pipe(Command.withDescription(
-  "Store an API key in the current (or --profile) profile; it is validated by listing projects and the first project is selected"
-))
+).pipe(
+  Command.withDescription("Store an API key in the current or --profile profile"),
+  Help.withHelp({
+    details: "The key is validated by listing projects; the first project is selected.",
+    examples: [{ args: "\"$KEY\"" }, { args: "\"$KEY\" --profile ci --insecure-storage" }],
+    env: ["apiUrl", "keyring", "configDir"]
+  })
+)
