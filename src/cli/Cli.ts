@@ -115,7 +115,7 @@ export const run = (argv: ReadonlyArray<string>) =>
         case "Help":
           return yield* printHelp(line.path, ctx)
         case "Version":
-          yield* Console.log(`${brand.name} ${brand.version}`)
+          yield* Console.log(brand.version)
           return ExitCode.Ok
         case "UnknownOption":
           return yield* usageError(brand.name, line.path, `unknown option '${truncate(sanitize(line.token), 60)}'`)
@@ -143,7 +143,7 @@ export const run = (argv: ReadonlyArray<string>) =>
               case "ShowHelp":
                 return yield* printHelp(line.path, ctx)
               case "ShowVersion":
-                yield* Console.log(`${brand.name} ${brand.version}`)
+                yield* Console.log(brand.version)
                 return ExitCode.Ok
               default:
                 return yield* usageError(brand.name, line.path, "this option goes before the command")
@@ -170,6 +170,11 @@ export const run = (argv: ReadonlyArray<string>) =>
               return (error as unknown as { code: number }).code
             }
             if (isLatchkeyError(error)) {
+              // A verb's own usage error (a missing value where it may not prompt, flags that
+              // exclude each other) reads like the parser's: the line, then where the usage is.
+              if (error._tag === "UsageError" && line._tag === "Run") {
+                return yield* usageError(brand.name, line.path, error.message)
+              }
               yield* Console.error(`${brand.name}: ${error.message}`)
               return exitCode(error)
             }

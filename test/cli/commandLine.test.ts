@@ -20,7 +20,7 @@ const groups = (node: Help.Node, path: ReadonlyArray<string> = []): Array<Readon
 const tree = Help.tree(makeRoot("latchkey"))
 const allVerbs = verbs(tree)
 
-const out = (t: TestLayers.TestLayers) => t.recorded.stdout.join("\n")
+const out = (t: Effect.Effect.Success<ReturnType<typeof TestLayers.make>>) => t.recorded.stdout.join("\n")
 
 describe("help", () => {
   it("the tree has verbs to check", () => {
@@ -104,7 +104,7 @@ describe("help", () => {
     Effect.gen(function*() {
       const t = yield* TestLayers.make()
       assert.strictEqual(yield* t.cli("--version"), 0)
-      assert.deepStrictEqual(t.recorded.stdout, ["latchkey 0.0.0-test"])
+      assert.deepStrictEqual(t.recorded.stdout, ["0.0.0-test"])
     }))
 })
 
@@ -157,6 +157,16 @@ describe("errors on the command line", () => {
       assert.include(t.recorded.stderr.join("\n"), "nobody")
       assert.strictEqual(yield* t.cli("auth", "--profile", "nobody", "status", "-o", "json"), 1)
       assert.include(t.recorded.stderr.join("\n"), "nobody")
+    }))
+
+  it.effect("a verb's own usage error (no value where it may not prompt) also says where the usage is", () =>
+    Effect.gen(function*() {
+      const t = yield* TestLayers.make()
+      assert.strictEqual(yield* t.cli("auth", "login", "--web", "--no-browser"), 2)
+      assert.deepStrictEqual(t.recorded.stderr, [
+        "latchkey: --web and --no-browser exclude each other",
+        "Run 'latchkey auth login --help' for usage."
+      ])
     }))
 
   it.effect("a group without a verb shows its help", () =>
