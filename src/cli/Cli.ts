@@ -63,6 +63,7 @@ export const makeRoot = (name: string) =>
     Command.withSubcommands([auth, projects, teams, environments, sandbox]),
     Help.withHelp({
       details: "Global options may stand anywhere on the command line.",
+      env: ["apiKey", "profile", "useProfile", "projectId", "apiUrl", "configDir", "keyring", "ci"],
       examples: [{ args: "auth login" }, { args: "-o json auth status" }, { args: "auth print-token --profile work" }]
     })
   )
@@ -128,8 +129,20 @@ export const run = (argv: ReadonlyArray<string>) =>
           yield* Console.error(`Run '${full} --help' for usage.`)
           return ExitCode.Usage
         }
+        case "Completions": {
+          if (line.shell === undefined) {
+            return yield* usageError(brand.name, [tree], "--completions needs a shell: bash, zsh or fish")
+          }
+          const lines = yield* (line.shell === "bash"
+            ? Descriptor.getBashCompletions(root.descriptor, brand.name)
+            : line.shell === "zsh"
+            ? Descriptor.getZshCompletions(root.descriptor, brand.name)
+            : Descriptor.getFishCompletions(root.descriptor, brand.name))
+          yield* Console.log(lines.join("\n"))
+          return ExitCode.Ok
+        }
         case "BuiltIn": {
-          // --completions (and the hidden --wizard, --log-level): @effect/cli's own handling.
+          // The hidden --wizard and --log-level: @effect/cli's own handling.
           const cli = Command.run(root, { name: brand.name, version: brand.version, executable: brand.name })
           yield* cli(["node", brand.name, ...argv]).pipe(Effect.provideService(CliConfig.CliConfig, CommandLine.cliConfig))
           return ExitCode.Ok
@@ -145,6 +158,8 @@ export const run = (argv: ReadonlyArray<string>) =>
               case "ShowVersion":
                 yield* Console.log(brand.version)
                 return ExitCode.Ok
+              case "ShowCompletions":
+                return yield* usageError(brand.name, line.path, `--completions goes right after '${brand.name}', as in '${brand.name} --completions bash'`)
               default:
                 return yield* usageError(brand.name, line.path, "this option goes before the command")
             }

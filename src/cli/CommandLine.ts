@@ -18,7 +18,9 @@ export type Line =
   | { readonly _tag: "Unknown"; readonly path: ReadonlyArray<Help.Node>; readonly token: string; readonly suggestions: ReadonlyArray<string> }
   /** An option before the verb that is no global option. */
   | { readonly _tag: "UnknownOption"; readonly path: ReadonlyArray<Help.Node>; readonly token: string }
-  /** A built-in @effect/cli handles itself (`--completions`, hidden `--wizard` and `--log-level`). */
+  /** `--completions SHELL`; no shell, or one latchkey has no script for. */
+  | { readonly _tag: "Completions"; readonly shell: "bash" | "zsh" | "fish" | undefined }
+  /** A built-in @effect/cli handles itself (the hidden `--wizard` and `--log-level`). */
   | { readonly _tag: "BuiltIn" }
   /** Run the verb at `path` with `args` (path names first, as @effect/cli wants them). */
   | { readonly _tag: "Run"; readonly path: ReadonlyArray<Help.Node>; readonly args: ReadonlyArray<string> }
@@ -34,7 +36,9 @@ export const cliConfig = CliConfig.make({
 })
 
 const HELP = new Set(["--help", "-h"])
-const LIBRARY_BUILT_INS = new Set(["--completions", "--wizard", "--log-level"])
+const LIBRARY_BUILT_INS = new Set(["--wizard", "--log-level"])
+const SHELLS = ["bash", "zsh", "fish"] as const
+const shell = (value: string | undefined) => SHELLS.find((s) => s === value)
 
 /** Commands of `group` close to `token`: within the auto-correct distance, or starting with it. */
 export const suggest = (token: string, group: Help.Node): ReadonlyArray<string> =>
@@ -55,6 +59,9 @@ export const resolve = (root: Help.Node, globals: ReadonlyArray<Help.OptionDoc>,
     if (token === "--") return { _tag: "Help", path }
     if (HELP.has(token)) return { _tag: "Help", path }
     if (token === "--version" && path.length === 1) return { _tag: "Version" }
+    if (name === "--completions" && path.length === 1) {
+      return { _tag: "Completions", shell: shell(token.includes("=") ? token.slice(token.indexOf("=") + 1) : argv[i + 1]) }
+    }
     if (LIBRARY_BUILT_INS.has(name) && path.length === 1) return { _tag: "BuiltIn" }
     if (takesValue.has(name)) {
       hoisted.push(token)

@@ -334,7 +334,7 @@ const builtIns = (root: boolean): Array<readonly [string, string]> => [
   ...(root
     ? [
       ["    --version", "Print the version"] as const,
-      ["    --completions bash|zsh|fish", "Print a shell completion script (see the README)"] as const
+      ["    --completions shell", "Print a completion script for bash, zsh or fish (see the README)"] as const
     ]
     : [])
 ]

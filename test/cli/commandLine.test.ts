@@ -69,7 +69,7 @@ describe("help", () => {
     Effect.gen(function*() {
       const t = yield* TestLayers.make()
       assert.strictEqual(yield* t.cli("--help"), 0)
-      assert.include(out(t), "--completions bash|zsh|fish")
+      assert.include(out(t), "--completions shell")
       assert.include(out(t), "--version")
       assert.notInclude(out(t), "--wizard")
     }))
@@ -117,6 +117,8 @@ describe("errors on the command line", () => {
     [["sandbox", "--port", "abc"], "latchkey: 'abc' is not an integer", "latchkey sandbox"],
     [["auth", "status", "--interactive", "--no-interactive"], "latchkey: --interactive and --no-interactive exclude each other", "latchkey auth status"],
     [["--bogus", "auth", "status"], "latchkey: unknown option '--bogus'", "latchkey"],
+    [["--completions"], "latchkey: --completions needs a shell: bash, zsh or fish", "latchkey"],
+    [["auth", "status", "--completions", "bash"], "latchkey: --completions goes right after 'latchkey', as in 'latchkey --completions bash'", "latchkey auth status"],
     [["auth", "status", "extra"], "latchkey: unexpected argument 'extra'", "latchkey auth status"],
     [["auth", "status", "\x1b[31mred"], "latchkey: unexpected argument 'red'", "latchkey auth status"]
   ]
