@@ -3,6 +3,7 @@ import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import { latchkey } from "../Brand.js"
 import { InvalidInput } from "../Errors.js"
+import * as Help from "./Help.js"
 
 /** The sandbox listens where latchkey's built-in environment points. */
 const defaultPort = Number(new URL(latchkey.defaultApiUrl).port)
@@ -43,6 +44,15 @@ export const sandbox = Command.make(
       Effect.flatMap((m) => m.run({ ...options, issuerPort: options.port === 0 ? 0 : options.issuerPort })),
       Effect.mapError((e) => new InvalidInput({ reason: e.message }))
     )
-).pipe(Command.withDescription(
-  "Run a local platform on 127.0.0.1 — a control-plane API with fixture users, teams, projects and keys, and a real OpenID provider — and print one JSON line {apiUrl, issuer, clientId} when ready"
-))
+).pipe(
+  Command.withDescription("Run a local platform on 127.0.0.1, for tests and demos"),
+  Help.withHelp({
+    details:
+      "A control-plane API with fixture users, teams, projects and keys, and a real OpenID provider. Prints one JSON line {apiUrl, issuer, clientId} when ready and serves until interrupted.",
+    examples: [
+      { args: "" },
+      { args: "--port 0 --fixtures my-fixtures.json" },
+      { args: "--port 0 --approve-as alice@example.com --approve-after 2", about: "Demo mode" }
+    ]
+  })
+)

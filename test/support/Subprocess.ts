@@ -60,7 +60,7 @@ export const run = (
   new Promise((resolve, reject) => {
     const child = options.shell
       ? spawn("sh", ["-c", `${options.shell}; exec "$0" "$@"`, process.execPath, BIN, ...args], { env: options.env })
-      : spawn(process.execPath, [BIN, ...args], { env: options.env })
+      : spawn(process.execPath, ["--", BIN, ...args], { env: options.env })
     track(child)
     let stdout = ""
     let stderr = ""

@@ -6,6 +6,7 @@ import * as path from "node:path"
 import { UsageError } from "../../Errors.js"
 import * as Inject from "../../Inject.js"
 import { flags, globals } from "../Globals.js"
+import * as Help from "../Help.js"
 import { emit } from "../Render.js"
 
 export const inject = Command.make(
@@ -28,6 +29,12 @@ export const inject = Command.make(
           : `${r.file} already holds ${what}; left as it is`
       })
     })
-).pipe(Command.withDescription(
-  "Write the API key, API URL and project in use into a .env file (default .env); only those variables' lines change"
-))
+).pipe(
+  Command.withDescription("Write the API key, API URL and project in use into a .env file"),
+  Help.withHelp({
+    details:
+      "Creates the file 0600 if it is missing; only the lines of those three variables change, every other line is kept byte for byte. A login session is refused: its token expires within the hour.",
+    examples: [{ args: "" }, { args: "--env-file config/dev.env --profile ci" }],
+    env: Help.CREDENTIAL_ENV
+  })
+)

@@ -6,6 +6,7 @@ import { Brand } from "../../Brand.js"
 import * as Profiles from "../../Profiles.js"
 import { globals, type OutputFormat } from "../Globals.js"
 import { emit, note, orDash, table } from "../Render.js"
+import * as Help from "../Help.js"
 
 const rows = (profiles: ReadonlyArray<Profiles.ProfileView>) =>
   table(
@@ -46,16 +47,21 @@ const handler = (name: Option.Option<string>, output: OutputFormat) =>
     }
   })
 
-const description = "List the profiles of the current environment (current marked *), or show one profile"
+const description = "List the profiles of the current environment, or show one"
+const help = Help.withHelp({
+  details: "The current profile is marked *.",
+  examples: [{ args: "" }, { args: "work -o json", about: "One profile, as JSON" }],
+  env: ["configDir"]
+})
 
 export const get = Command.make(
   "get",
   { globals, name: Args.text({ name: "name" }).pipe(Args.withDescription("Profile to show"), Args.optional) },
   ({ globals: g, name }) => handler(Option.orElse(name, () => g.profile), g.output)
-).pipe(Command.withDescription(description))
+).pipe(Command.withDescription(description), help)
 
 export const list = Command.make(
   "list",
   { globals, name: Args.text({ name: "name" }).pipe(Args.withDescription("Profile to show"), Args.optional) },
   ({ globals: g, name }) => handler(Option.orElse(name, () => g.profile), g.output)
-).pipe(Command.withDescription(`${description} (same as get)`))
+).pipe(Command.withDescription(`${description} (same as get)`), help)

@@ -16,6 +16,7 @@ import { Tty } from "../../Tty.js"
 import { globals, interactive } from "../Globals.js"
 import { note } from "../Render.js"
 import { renderLogin } from "./loginOutput.js"
+import * as Help from "../Help.js"
 
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 
@@ -137,6 +138,15 @@ export const login = Command.make(
       )
       yield* renderLogin(g.output, result, brand.name)
     })
-).pipe(Command.withDescription(
-  "Log in through the browser (OAuth 2.0 device flow), choose a team and project, and store a profile; --with-api-key reads an API key from standard input instead"
-))
+).pipe(
+  Command.withDescription("Log in through the browser and store a profile"),
+  Help.withHelp({
+    details: "Uses the OAuth 2.0 device flow, then asks for the team and project on a terminal. --with-api-key reads an API key from standard input instead.",
+    examples: [
+      { args: "", about: "Log in; on a terminal, choose the team and project" },
+      { args: "--team acme --project prj_acme_web --profile work" },
+      { args: "--with-api-key < key.txt", about: "Store an API key read from a file" }
+    ],
+    env: ["apiUrl", "keyring", "configDir", "ci"]
+  })
+)

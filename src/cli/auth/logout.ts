@@ -6,6 +6,7 @@ import { Brand } from "../../Brand.js"
 import * as Profiles from "../../Profiles.js"
 import { globals } from "../Globals.js"
 import { emit, note } from "../Render.js"
+import * as Help from "../Help.js"
 
 export const logout = Command.make(
   "logout",
@@ -27,4 +28,11 @@ export const logout = Command.make(
         yield* note(`${brand.name}: ${result.envKeyStillSet.value} is still set and still authenticates; unset it to log out completely`)
       }
     })
-).pipe(Command.withDescription("Remove a profile and its stored secrets; clears the current profile if it was current"))
+).pipe(
+  Command.withDescription("Remove a profile and its stored secrets"),
+  Help.withHelp({
+    details: "A session is revoked at the provider first. Removing the current profile leaves no current profile.",
+    examples: [{ args: "", about: "Log out of the current profile" }, { args: "work" }],
+    env: ["apiKey", "configDir"]
+  })
+)

@@ -5,6 +5,7 @@ import { ExitCode, SilentExit } from "../../Errors.js"
 import * as MigrateSecrets from "../../MigrateSecrets.js"
 import { globals } from "../Globals.js"
 import { emit, note, table } from "../Render.js"
+import * as Help from "../Help.js"
 
 export const migrateSecrets = Command.make(
   "migrate-secrets",
@@ -25,6 +26,11 @@ export const migrateSecrets = Command.make(
         return yield* new SilentExit({ code: ExitCode.Error })
       }
     })
-).pipe(Command.withDescription(
-  "Move stored secrets to the OS keyring or the plaintext file (all profiles, or --profile); per profile, the old copy is deleted only after the new store confirms it"
-))
+).pipe(
+  Command.withDescription("Move stored secrets to the OS keyring or the plaintext file"),
+  Help.withHelp({
+    details: "All profiles, or --profile. Per profile, the old copy is deleted only after the new store confirms the new one.",
+    examples: [{ args: "--to keyring" }, { args: "--to file --profile ci" }],
+    env: ["configDir"]
+  })
+)

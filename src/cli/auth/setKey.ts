@@ -7,6 +7,7 @@ import { Brand } from "../../Brand.js"
 import { globals, interactive } from "../Globals.js"
 import * as KeyArgument from "./keyArgument.js"
 import { renderLogin } from "./loginOutput.js"
+import * as Help from "../Help.js"
 
 export const setKey = Command.make(
   "set-key",
@@ -26,6 +27,11 @@ export const setKey = Command.make(
       const result = yield* ApiKeyLogin.setKey({ key: resolved, profile: g.profile, project: g.project, insecure: insecureStorage })
       yield* renderLogin(g.output, result, brand.name)
     })
-).pipe(Command.withDescription(
-  "Store an API key in the current (or --profile) profile; it is validated by listing projects and the first project is selected"
-))
+).pipe(
+  Command.withDescription("Store an API key in the current or --profile profile"),
+  Help.withHelp({
+    details: "The key is validated by listing projects; the first project is selected.",
+    examples: [{ args: "\"$KEY\"" }, { args: "\"$KEY\" --profile ci --insecure-storage" }],
+    env: ["apiUrl", "keyring", "configDir"]
+  })
+)

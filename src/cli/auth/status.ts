@@ -6,6 +6,7 @@ import { ExitCode, SilentExit } from "../../Errors.js"
 import * as Status from "../../Status.js"
 import { flags, globals } from "../Globals.js"
 import { emit, note } from "../Render.js"
+import * as Help from "../Help.js"
 
 const text = (s: Status.StatusView): string => {
   const who = s.user ? `${s.user.email}${s.user.name ? ` (${s.user.name})` : ""}` : "an unknown user"
@@ -48,6 +49,12 @@ export const status = Command.make("status", {
       yield* note(`${brand.name}: could not verify the credential: ${view.verifyError}`)
       return yield* new SilentExit({ code: ExitCode.Error })
     }
-  })).pipe(Command.withDescription(
-    "Show who you are, how you are authenticated, where the credential comes from, and the team, project and API URL, checked with the platform unless --offline; exits 1 when not authenticated"
-  ))
+  })).pipe(
+    Command.withDescription("Show who you are and how you are authenticated"),
+    Help.withHelp({
+      details:
+        "Shows where the credential comes from and the team, project and API URL, checked with the platform unless --offline. Exits 1 when not authenticated.",
+      examples: [{ args: "" }, { args: "--offline -o json" }, { args: "--profile work" }],
+      env: Help.CREDENTIAL_ENV
+    })
+  )

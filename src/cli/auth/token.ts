@@ -7,6 +7,7 @@ import { Brand } from "../../Brand.js"
 import { globals, interactive } from "../Globals.js"
 import * as KeyArgument from "./keyArgument.js"
 import { renderLogin } from "./loginOutput.js"
+import * as Help from "../Help.js"
 
 export const token = Command.make(
   "token",
@@ -37,6 +38,14 @@ export const token = Command.make(
       })
       yield* renderLogin(g.output, result, brand.name)
     })
-).pipe(Command.withDescription(
-  "Create a profile from an API key: validates it by listing projects, then selects a project (non-interactive: --api-key and --project)"
-))
+).pipe(
+  Command.withDescription("Create a profile from an API key"),
+  Help.withHelp({
+    details: "The key is validated by listing projects, then a project is selected; without a terminal, give --api-key and --project.",
+    examples: [
+      { args: "", about: "Prompt for the key (masked) and the project" },
+      { args: "--api-key \"$KEY\" --project prj_acme_web --profile ci" }
+    ],
+    env: ["apiUrl", "keyring", "configDir", "ci"]
+  })
+)

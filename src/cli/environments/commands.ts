@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Environments from "../../Environments.js"
 import { globals } from "../Globals.js"
 import { emit, orDash, table } from "../Render.js"
+import * as Help from "../Help.js"
 
 const name = Args.text({ name: "name" }).pipe(Args.withDescription("Environment name"))
 
@@ -16,7 +17,10 @@ export const get = Command.make("get", { globals }, ({ globals: g }) =>
         ["", "NAME", "API URL", "ISSUER", "PROFILES"],
         es.map((e) => [e.current ? "*" : "", e.name, e.apiUrl, orDash(e.issuer), String(e.profiles)])
       ))
-  })).pipe(Command.withDescription("List environments (current marked *)"))
+  })).pipe(
+    Command.withDescription("List environments"),
+    Help.withHelp({ details: "The current environment is marked *.", examples: [{ args: "" }, { args: "-o json" }], env: ["configDir"] })
+  )
 
 export const add = Command.make(
   "add",
@@ -41,7 +45,14 @@ export const add = Command.make(
           r.allowHttp ? "; plain http allowed (--allow-http): credentials sent over it travel in cleartext" : ""
         }`)
     })
-).pipe(Command.withDescription("Add or update an environment; the API is probed (GET /v1/cli/config) first"))
+).pipe(
+  Command.withDescription("Add or update an environment"),
+  Help.withHelp({
+    details: "The API is probed (GET /v1/cli/config) first, unless --no-probe.",
+    examples: [{ args: "staging --api-url https://api.staging.example.com" }, { args: "local --api-url http://127.0.0.1:4477 --no-probe" }],
+    env: ["configDir"]
+  })
+)
 
 export const use = Command.make("use", { globals, name }, ({ globals: g, name }) =>
   Effect.gen(function*() {
@@ -51,13 +62,19 @@ export const use = Command.make("use", { globals, name }, ({ globals: g, name })
       result,
       (r) => `Switched to environment ${r.name}${r.currentProfile ? ` (profile ${r.currentProfile})` : " (no profile yet)"}`
     )
-  })).pipe(Command.withDescription("Switch environment; each environment remembers its current profile"))
+  })).pipe(
+    Command.withDescription("Switch environment"),
+    Help.withHelp({ details: "Each environment remembers its current profile.", examples: [{ args: "staging" }], env: ["configDir"] })
+  )
 
 export const remove = Command.make("delete", { globals, name }, ({ globals: g, name }) =>
   Effect.gen(function*() {
     const result = yield* Environments.remove(name)
     yield* emit(g.output, result, (r) => `Deleted environment ${r.name}`)
-  })).pipe(Command.withDescription("Delete an environment that has no profiles"))
+  })).pipe(
+    Command.withDescription("Delete an environment that has no profiles"),
+    Help.withHelp({ examples: [{ args: "staging" }], env: ["configDir"] })
+  )
 
 export const environments = Command.make("environments").pipe(
   Command.withDescription("Named platform deployments; profiles belong to one"),

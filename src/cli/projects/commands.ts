@@ -5,6 +5,7 @@ import * as Option from "effect/Option"
 import * as Projects from "../../Projects.js"
 import { flags, type Globals, globals, interactive } from "../Globals.js"
 import { emit, table } from "../Render.js"
+import * as Help from "../Help.js"
 
 export const get = Command.make("get", { globals }, ({ globals: g }) =>
   Effect.gen(function*() {
@@ -13,7 +14,10 @@ export const get = Command.make("get", { globals }, ({ globals: g }) =>
       ps.length === 0
         ? "No projects."
         : table(["", "ID", "NAME", "TEAM"], ps.map((p) => [p.current ? "*" : "", p.id, p.name, p.teamId])))
-  })).pipe(Command.withDescription("List the projects the credential can see (the selected one marked *)"))
+  })).pipe(
+    Command.withDescription("List the projects the credential can see"),
+    Help.withHelp({ details: "The selected project is marked *.", examples: [{ args: "" }, { args: "-o json" }], env: Help.CREDENTIAL_ENV })
+  )
 
 const id = Args.text({ name: "id" }).pipe(Args.withDescription("Project id or name"), Args.optional)
 
@@ -24,12 +28,18 @@ const useHandler = ({ globals: g, id }: { readonly globals: Globals; readonly id
   })
 
 export const use = Command.make("use", { globals, id }, useHandler).pipe(
-  Command.withDescription("Select the project of the current profile; prompts when ID is omitted on a terminal")
+  Command.withDescription("Select the project of the current profile"),
+  Help.withHelp({
+    details: "Prompts for one when the id is omitted on a terminal.",
+    examples: [{ args: "prj_acme_web" }, { args: "\"Globex API\" --profile work" }],
+    env: Help.CREDENTIAL_ENV
+  })
 )
 
 /** `auth project [ID]`: the older llamactl spelling of `projects use`. */
 export const authProject = Command.make("project", { globals, id }, useHandler).pipe(
-  Command.withDescription("Select the project of the current profile (same as `projects use`)")
+  Command.withDescription("Select the project of the current profile (as projects use)"),
+  Help.withHelp({ examples: [{ args: "prj_acme_web" }, { args: "", about: "Choose from a list" }], env: Help.CREDENTIAL_ENV })
 )
 
 export const projects = Command.make("projects").pipe(
