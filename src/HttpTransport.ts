@@ -65,6 +65,10 @@ export type ProxySettings = Proxy.Settings
 /** The proxy settings of an environment: `https_proxy`, `HTTPS_PROXY`, `http_proxy`, … */
 export const proxyFromEnv: (env: Readonly<Record<string, string | undefined>>) => ProxySettings = Proxy.fromEnv
 
+// RFC 9110 §5.1 token for names; §5.5 field values: visible ASCII, space, tab, obs-text.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
 export const make = (options: Options = {}): HttpClient.HttpClient => {
   const maxBodyBytes = Math.max(1, Math.trunc(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
   const proxy = options.proxy ?? {}
@@ -154,7 +158,15 @@ const exchange = (
   const port = url.port === "" ? (https ? 443 : 80) : Number(url.port)
   const path = `${url.pathname}${url.search}`
   const headers: Record<string, string> = {}
-  for (const [name, value] of Object.entries(request.headers)) headers[name] = value
+  for (const [name, value] of Object.entries(request.headers)) {
+    // Checked here rather than left to node:http, whose error is only a code: a line break or a
+    // control character in a header (a pasted token) is named by its header, never by its value.
+    if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) {
+      fail("Encode", new Error(`the ${HEADER_NAME.test(name) ? name : "a"} header holds characters that cannot be sent (a line break or control character); nothing was sent`))
+      return abort
+    }
+    headers[name] = value
+  }
   if (!Object.hasOwn(headers, "accept-encoding")) headers["accept-encoding"] = "gzip, deflate, br"
 
   const proxy = Proxy.isEmpty(settings) ? undefined : Proxy.forUrl(settings, url)

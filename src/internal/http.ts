@@ -27,19 +27,26 @@ import { sanitize, truncate } from "./text.js"
  * header value`), so `send` passes the request's header and form values as `secrets`.
  */
 export const causeMessage = (cause: unknown, secrets: ReadonlyArray<string> = []): string => {
+  const scrub = (message: string) =>
+    truncate(
+      sanitize([...secrets]
+        .filter((s) => s.length >= 4)
+        .sort((a, b) => b.length - a.length)
+        .reduce((text, secret) => text.split(secret).join("[redacted]"), message)).trim(),
+      300
+    )
   let current: unknown = cause
   for (let i = 0; i < 4 && current instanceof Error; i++) {
     const code = (current as { code?: unknown }).code
-    if (typeof code === "string" && /^[A-Z0-9_]{1,64}$/.test(code)) return code
+    if (typeof code === "string" && /^[A-Z0-9_]{1,64}$/.test(code)) {
+      // The code, and what it means when the message says more (`UNABLE_TO_VERIFY_LEAF_SIGNATURE (unable to verify …)`).
+      const detail = scrub(current.message)
+      return detail === "" || detail.includes(code) ? code : `${code} (${detail})`
+    }
     current = current.cause
   }
   if (cause instanceof RangeError) return TOO_DEEP
-  const message = cause instanceof Error ? cause.message : typeof cause === "string" ? cause : ""
-  const scrubbed = [...secrets]
-    .filter((s) => s.length >= 4)
-    .sort((a, b) => b.length - a.length)
-    .reduce((text, secret) => text.split(secret).join("[redacted]"), message)
-  const shown = truncate(sanitize(scrubbed).trim(), 300)
+  const shown = scrub(cause instanceof Error ? cause.message : typeof cause === "string" ? cause : "")
   if (shown !== "") return shown
   return cause instanceof Error && /^[A-Za-z]{1,40}$/.test(cause.name) ? cause.name : "unknown cause"
 }

@@ -59,7 +59,7 @@ export const run = (
 ): Promise<Result> =>
   new Promise((resolve, reject) => {
     const child = options.shell
-      ? spawn("sh", ["-c", `${options.shell}; exec "$0" "$@"`, process.execPath, BIN, ...args], { env: options.env })
+      ? spawn("sh", ["-c", `${options.shell}; exec "$0" "$@"`, process.execPath, "--", BIN, ...args], { env: options.env })
       : spawn(process.execPath, ["--", BIN, ...args], { env: options.env })
     track(child)
     let stdout = ""

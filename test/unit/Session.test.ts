@@ -18,7 +18,7 @@ import { config, profile, session } from "../support/Configs.js"
 import * as HttpStub from "../support/HttpStub.js"
 import * as TestLayers from "../support/TestLayers.js"
 
-const ISSUER = "http://issuer.test"
+const ISSUER = "https://issuer.test"
 const TOKEN = `${ISSUER}/token`
 const REVOKE = `${ISSUER}/token/revocation`
 const NOW = Date.parse("2026-11-22T12:00:00Z")
