@@ -9,11 +9,13 @@ import * as Redacted from "effect/Redacted"
 import { Brand } from "./Brand.js"
 import { ConfigStore } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
+import { own } from "./internal/records.js"
+import * as Names from "./Names.js"
 import { InvalidInput, UsageError } from "./Errors.js"
 import { PlatformApi, type Project } from "./PlatformApi.js"
 import * as Profiles from "./Profiles.js"
 import { Prompt } from "./Prompt.js"
-import { Tty } from "./Tty.js"
+import { firstLine, Tty } from "./Tty.js"
 
 /** Refuse a key without the brand's prefix before it travels anywhere. */
 export const checkPrefix = Effect.fn("ApiKeyLogin.checkPrefix")(function*(key: Redacted.Redacted) {
@@ -93,6 +95,8 @@ const save = Effect.fn("ApiKeyLogin.save")(function*(input: {
   readonly insecure: boolean
 }) {
   const where = yield* Credentials.loginTarget
+  // A bad name is refused before the key travels anywhere.
+  if (Option.isSome(input.name)) yield* Names.validateExisting("profile", input.name.value, where.config.profiles, "--profile")
   const { me, projects, teams } = yield* validate(where.apiUrl, input.key)
   const project = yield* pickProject(projects, input.project, input.choose)
   const team = project.pipe(Option.flatMap((p) => Option.fromNullable(teams.find((t) => t.id === p.teamId))))
@@ -156,7 +160,7 @@ export const setKey = Effect.fn("ApiKeyLogin.setKey")(function*(input: {
   readonly insecure: boolean
 }) {
   const config = yield* (yield* ConfigStore).read
-  const current = config.currentProfile !== null && config.profiles[config.currentProfile]?.environment === config.currentEnvironment
+  const current = config.currentProfile !== null && own(config.profiles, config.currentProfile)?.environment === config.currentEnvironment
     ? Option.some(config.currentProfile)
     : Option.none<string>()
   return yield* save({
@@ -183,11 +187,11 @@ export const withApiKey = Effect.fn("ApiKeyLogin.withApiKey")(function*(input: {
       ? yield* (yield* Prompt).secret("API key")
       : yield* new UsageError({ reason: "--with-api-key reads the key from standard input; pipe it in" })
     : yield* tty.readStdin.pipe(
-      Effect.map((text) => text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0)),
-      Effect.flatMap((line) =>
-        line === undefined
-          ? new UsageError({ reason: "no API key on standard input" })
-          : Effect.succeed(Redacted.make(line))
+      Effect.flatMap((text) =>
+        Option.match(firstLine(text), {
+          onNone: () => new UsageError({ reason: "no API key on standard input" }),
+          onSome: (line) => Effect.succeed(Redacted.make(line))
+        })
       )
     )
   return yield* save({

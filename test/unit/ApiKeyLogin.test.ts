@@ -47,6 +47,20 @@ describe("auth set-key", () => {
       assert.strictEqual((yield* t.secrets).size, 0)
     }))
 
+  it.scoped("a profile name that breaks the rule is refused before the key is sent anywhere", () =>
+    Effect.gen(function*() {
+      const { sandbox, t } = yield* setup()
+      for (const name of ["../../x", "__proto__", "a\x1b]0;t\x07", ""]) {
+        const error = yield* Effect.flip(
+          t.provide(ApiKeyLogin.setKey({ key: Redacted.make(ALICE_ACME), profile: Option.some(name), project: none, insecure: false }))
+        )
+        assert.strictEqual(error._tag, "UsageError")
+        assert.include(error.message, "profile names are")
+      }
+      assert.strictEqual(sandbox.requests.length, 0)
+      assert.strictEqual((yield* t.secrets).size, 0)
+    }))
+
   it.scoped("a key with a NUL or another control character is refused before any request, and never quoted", () =>
     Effect.gen(function*() {
       const { sandbox, t } = yield* setup()
