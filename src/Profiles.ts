@@ -149,7 +149,7 @@ export const logout = Effect.fn("Profiles.logout")(function*(name: Option.Option
   const stored = own(before.profiles, target)
   if (stored === undefined) return yield* unknownProfile(brand, target)
   // Outside the config lock: revocation is a network call.
-  const revocationFailed = yield* Session.revoke(target, stored)
+  const revocationFailed = yield* Session.revoke(target, stored, { allowHttp: Credentials.allowsHttp(before, stored.environment) })
   const result = yield* store.modify((config) =>
     Effect.gen(function*() {
       const profile = own(config.profiles, target)

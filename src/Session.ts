@@ -19,6 +19,7 @@ import { ConfigStore, type Profile } from "./ConfigStore.js"
 import { ApiError, LoginFailed, NotAuthenticated, SessionExpired } from "./Errors.js"
 import { type Metadata, OAuthClient, ProtocolError, TOKEN_EXPIRES_IN_SECONDS, type TokenResponse } from "./OAuthClient.js"
 import { SecretStore } from "./SecretStore.js"
+import * as Urls from "./Urls.js"
 
 export const SessionTokens = Schema.Struct({
   accessToken: Schema.String,
@@ -155,14 +156,24 @@ export const revokeTokens = (endpoint: string, clientId: string, tokens: Session
  * Revoke the session's refresh token (RFC 7009 §2), for `auth logout`. Returns why it could not
  * be revoked, if it could not: logging out locally goes ahead either way.
  */
-export const revoke = Effect.fn("Session.revoke")(function*(name: string, profile: Profile) {
+export const revoke = Effect.fn("Session.revoke")(function*(
+  name: string,
+  profile: Profile,
+  /** The profile's environment was added with `--allow-http` (README, `environments`). */
+  options: { readonly allowHttp: boolean } = { allowHttp: false }
+) {
   const session = profile.session
   if (session === undefined) return Option.none<string>()
   const oauth = yield* OAuthClient
   return yield* Effect.gen(function*() {
     const tokens = yield* read(name, profile)
     let metadata: Metadata | undefined
-    const endpoint = session.revocationEndpoint ?? (metadata = yield* oauth.discover(session.issuer)).revocation_endpoint
+    if (session.revocationEndpoint === undefined) {
+      // Endpoints stored at login were checked then; one discovered now is checked the same way.
+      metadata = yield* oauth.discover(session.issuer)
+      yield* Urls.checkMetadata(metadata, options)
+    }
+    const endpoint = session.revocationEndpoint ?? metadata?.revocation_endpoint
     if (endpoint === undefined) return Option.some(`${session.issuer} offers no revocation endpoint`)
     const refused = yield* revokeTokens(endpoint, session.clientId, tokens).pipe(
       Effect.as(Option.none<ProtocolError>()),

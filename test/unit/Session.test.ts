@@ -188,3 +188,25 @@ describe("logout against a provider that revokes only for confidential clients (
       }
     }))
 })
+
+describe("logout of a session stored without a revocation endpoint", () => {
+  it.effect("an endpoint discovered now goes under the same transport policy: plain http to another host is never contacted", () =>
+    Effect.gen(function*() {
+      const http = HttpStub.make([{
+        method: "GET",
+        url: `${ISSUER}/.well-known/openid-configuration`,
+        respond: () =>
+          HttpStub.json(200, { issuer: ISSUER, token_endpoint: TOKEN, jwks_uri: `${ISSUER}/jwks`, revocation_endpoint: "http://evil.example/revoke" })
+      }])
+      const { revocationEndpoint: _, ...withoutEndpoint } = session()
+      const { apiKey: __, ...work } = profile({ secretId: "s-work", session: withoutEndpoint })
+      const t = yield* TestLayers.make({ http: http.layer, config: config({ work }, { currentProfile: "work" }) })
+      yield* t.provide(Effect.flatMap(SecretStore, (st) => st.put({ id: "s-work", kind: "session" }, Session.encode(stored), "memory")))
+      const result = yield* t.provide(Profiles.logout(Option.none()))
+      assert.isTrue(Option.isSome(result.revocationFailed))
+      assert.include(Option.getOrThrow(result.revocationFailed), "the revocation endpoint in the provider's metadata \"http://evil.example/revoke\" is plain http")
+      assert.deepStrictEqual((yield* t.config).profiles, {})
+      // Only discovery was asked; a POST to the plain-http endpoint would be an unexpected request.
+      yield* http.verify
+    }))
+})
