@@ -112,7 +112,7 @@ describe("errors on the command line", () => {
   const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string, string]> = [
     [["auth", "set-key"], "latchkey: Missing argument <key>", "latchkey auth set-key"],
     [["auth", "status", "-ojson"], "latchkey: unknown option '-ojson'; did you mean '-o json'?", "latchkey auth status"],
-    [["auth", "status", "--output"], "latchkey: --output needs a value (text|json|yaml)", "latchkey auth status"],
+    [["auth", "status", "--output"], "latchkey: --output needs a value (text|json|yaml|jsonl|none)", "latchkey auth status"],
     [["auth", "status", "--profle", "x"], "latchkey: unknown option '--profle'; did you mean '--profile'?", "latchkey auth status"],
     [["sandbox", "--port", "abc"], "latchkey: 'abc' is not an integer", "latchkey sandbox"],
     [["auth", "status", "--interactive", "--no-interactive"], "latchkey: --interactive and --no-interactive exclude each other", "latchkey auth status"],

@@ -26,7 +26,10 @@ const setup = (env: Record<string, string> = {}) =>
     return { sandbox, t, bytes, err: () => t.recorded.stderr.join("\n") }
   })
 
-/** Run argv; assert the exit status, one `latchkey: …` line with `expected`, and an untouched config file. */
+/**
+ * Run argv; assert the exit status, one `latchkey: …` line with `expected` (for a usage error,
+ * exit 2, followed by the line saying where the usage is), and an untouched config file.
+ */
 const refuses = (
   s: Effect.Effect.Success<ReturnType<typeof setup>>,
   argv: ReadonlyArray<string>,
@@ -37,14 +40,27 @@ const refuses = (
     const before = s.bytes()
     const shown = JSON.stringify(argv)
     assert.strictEqual(yield* s.t.cli(...argv), code, shown)
-    assert.strictEqual(s.t.recorded.stderr.length, 1, `${shown}: ${s.err()}`)
-    assert.match(s.err(), /^latchkey: [^\n]*$/, shown)
-    assert.include(s.err(), expected, shown)
+    const [line, ...rest] = s.t.recorded.stderr
+    assert.deepStrictEqual(rest, code === 2 ? [`Run '${usagePath(argv)} --help' for usage.`] : [], `${shown}: ${s.err()}`)
+    assert.match(line ?? "", /^latchkey: [^\n]*$/, shown)
+    assert.include(line, expected, shown)
     assert.notInclude(s.err(), "\x1b", shown)
     assert.isTrue(s.bytes().equals(before), `${shown} changed config.json`)
   })
 
 const NOT_A_NAME = "profile names are 1 to 128 characters"
+
+/** The command path of argv (its leading words up to the first option or argument of the verb). */
+function usagePath(argv: ReadonlyArray<string>): string {
+  const groups = new Set(["auth", "environments", "projects", "teams"])
+  const words = ["latchkey"]
+  for (const [i, word] of argv.entries()) {
+    if (word.startsWith("-")) break
+    words.push(word)
+    if (i > 0 || !groups.has(word)) break
+  }
+  return words.join(" ")
+}
 
 describe("names that are not names", () => {
   it.scoped("Object.prototype's member names are no profile (exit 1); __proto__ and other bad names are usage errors (exit 2); config.json untouched", () =>

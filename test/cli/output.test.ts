@@ -106,13 +106,14 @@ describe("--jq", () => {
       assert.deepStrictEqual(t.recorded.stdout, [])
     }))
 
-  it.scoped("a bad expression is one line naming it, exit 2, nothing on stdout", () =>
+  it.scoped("a bad expression is one line naming it and where the usage is, exit 2, nothing on stdout", () =>
     Effect.gen(function*() {
       const { t } = yield* setup
       assert.strictEqual(yield* t.cli("auth", "list", "--jq", ".[] | {"), 2)
       assert.deepStrictEqual(t.recorded.stdout, [])
-      assert.strictEqual(t.recorded.stderr.length, 1)
+      assert.strictEqual(t.recorded.stderr.length, 2)
       assert.match(t.recorded.stderr[0]!, /^latchkey: invalid --jq expression '\.\[\] \| \{': syntax error/)
+      assert.strictEqual(t.recorded.stderr[1], "Run 'latchkey auth list --help' for usage.")
       assert.notInclude(t.recorded.stderr[0]!, "\n")
       assert.strictEqual(yield* t.cli("auth", "list", "-q", "nosuchfunction(1)"), 2)
       assert.match(t.recorded.stderr[0]!, /^latchkey: invalid --jq expression 'nosuchfunction\(1\)': nosuchfunction\/1 is not defined/)

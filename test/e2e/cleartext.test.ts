@@ -19,7 +19,7 @@ const user = (extra: Record<string, string> = {}) => {
 }
 
 describe("the built CLI", () => {
-  it("environments add --api-url http://api.example.com: exit 2, one line, config.json unchanged; --allow-http stores the opt-in", async () => {
+  it("environments add --api-url http://api.example.com: exit 2, one line and where the usage is, config.json unchanged; --allow-http stores the opt-in", async () => {
     const u = user()
     const local = await u.cli("environments", "add", "local", "--api-url", "http://127.0.0.1:1", "--no-probe")
     assert.strictEqual(local.code, 0, local.stderr)
@@ -28,7 +28,7 @@ describe("the built CLI", () => {
     assert.deepStrictEqual([refused.code, refused.stdout], [2, ""])
     assert.strictEqual(
       refused.stderr,
-      `latchkey: --api-url "http://api.example.com" is plain http to another host, which would send credentials in cleartext; use https, or add the environment with --allow-http\n`
+      `latchkey: --api-url "http://api.example.com" is plain http to another host, which would send credentials in cleartext; use https, or add the environment with --allow-http\nRun 'latchkey environments add --help' for usage.\n`
     )
     assert.isTrue(u.read().equals(before), "config.json changed")
     const allowed = await u.cli("environments", "add", "prod", "--api-url", "http://api.example.com", "--allow-http", "--no-probe", "-o", "json")
@@ -44,7 +44,7 @@ describe("the built CLI", () => {
     assert.deepStrictEqual([missing.code, missing.stderr], [1, "latchkey: no profile named toString (see `latchkey auth list`)\n"])
     const bad = await u.cli("auth", "use", "__proto__")
     assert.strictEqual(bad.code, 2)
-    assert.match(bad.stderr, /^latchkey: invalid profile name "__proto__": profile names are [^\n]+\n$/)
+    assert.match(bad.stderr, /^latchkey: invalid profile name "__proto__": profile names are [^\n]+\nRun 'latchkey auth use --help' for usage\.\n$/)
     assert.isTrue(u.read().equals(before), "config.json changed")
     const after = await u.cli("environments", "get", "-o", "json")
     assert.strictEqual(after.code, 0, after.stderr)

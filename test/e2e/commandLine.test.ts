@@ -65,7 +65,7 @@ describe("the command line, end to end", () => {
     assert.deepStrictEqual([r.code, r.stdout, r.stderr], [
       2,
       "",
-      "latchkey: --output needs a value (text|json|yaml)\nRun 'latchkey auth status --help' for usage.\n"
+      "latchkey: --output needs a value (text|json|yaml|jsonl|none)\nRun 'latchkey auth status --help' for usage.\n"
     ])
   })
 

@@ -67,11 +67,11 @@ describe("a key piped in", () => {
     assert.include(r.stdout, "bob@example.com")
   })
 
-  it("nothing piped in: exit 2 and one line; more than 1 MiB: refused", async () => {
+  it("nothing piped in: exit 2, one line and where the usage is; more than 1 MiB: refused", async () => {
     const { cli, env } = user()
     const empty = await cli("", "auth", "set-key", "-")
     assert.strictEqual(empty.code, 2)
-    assert.strictEqual(empty.stderr.trim(), "latchkey: set-key - found no API key on standard input")
+    assert.strictEqual(empty.stderr.trim(), "latchkey: set-key - found no API key on standard input\nRun 'latchkey auth set-key --help' for usage.")
     const huge = await feed(`${ALICE_ACME}\n${"x".repeat(2 * 1024 * 1024)}`, ["auth", "set-key", "-"], env)
     assert.strictEqual(huge.code, 1)
     assert.include(huge.stderr, "standard input is larger than 1 MiB")
