@@ -333,24 +333,43 @@ const inspect = async (
   return live.sort()
 }
 
-type Attempt = { readonly _tag: "acquired"; readonly claim: string } | { readonly _tag: "busy"; readonly holder: string }
+type Attempt =
+  | { readonly _tag: "acquired"; readonly claim: string }
+  | { readonly _tag: "busy"; readonly holder: string }
+  | { readonly _tag: "contending"; readonly claim: string; readonly holder: string }
 
-const attempt = async (file: string, seen: Map<string, Seen>, clockNow: number, staleMillis: number): Promise<Attempt> => {
+/**
+ * One step. Without a claim: look (1), claim (2), look again (3). With a claim kept from a tie:
+ * look again. A tie (other live claims after ours was created) keeps only the claim whose name
+ * sorts first; the others step back, so racers cannot all step back forever. Which claim stays
+ * does not matter for safety: a claim is the lock only once a look *after its creation* showed
+ * no other live claim.
+ */
+const attempt = async (
+  file: string,
+  held: string | undefined,
+  seen: Map<string, Seen>,
+  clockNow: number,
+  staleMillis: number
+): Promise<Attempt> => {
   const dir = path.dirname(file)
   const base = path.basename(file)
-  const before = await inspect(dir, base, undefined, seen, clockNow, staleMillis)
-  if (before.length > 0) return { _tag: "busy", holder: before[0]! }
-  const name = `.${base}.lock.${HOST}.${process.pid}.${randomBytes(8).toString("hex")}`
-  const claim = path.join(dir, name)
-  const handle = await fs.open(claim, "wx", FILE_MODE)
-  await handle.close()
-  const after = await inspect(dir, base, name, seen, clockNow, staleMillis).catch(async (e) => {
-    await fs.unlink(claim).catch(() => undefined)
+  let claim = held
+  if (claim === undefined) {
+    const before = await inspect(dir, base, undefined, seen, clockNow, staleMillis)
+    if (before.length > 0) return { _tag: "busy", holder: before[0]! }
+    claim = path.join(dir, `.${base}.lock.${HOST}.${process.pid}.${randomBytes(8).toString("hex")}`)
+    const handle = await fs.open(claim, "wx", FILE_MODE)
+    await handle.close()
+  }
+  const mine = claim
+  const after = await inspect(dir, base, path.basename(mine), seen, clockNow, staleMillis).catch(async (e) => {
+    await fs.unlink(mine).catch(() => undefined)
     throw e
   })
-  if (after.length === 0) return { _tag: "acquired", claim }
-  // Someone else claimed at the same time: both may step back; the jitter breaks the tie.
-  await fs.unlink(claim).catch(() => undefined)
+  if (after.length === 0) return { _tag: "acquired", claim: mine }
+  if (mine < after[0]!) return { _tag: "contending", claim: mine, holder: after[0]! }
+  await fs.unlink(mine).catch(() => undefined)
   return { _tag: "busy", holder: after[0]! }
 }
 
@@ -371,19 +390,29 @@ export const withLock = <A, E, R>(
     const seen = new Map<string, Seen>()
     let delay = 5
     let waited = 0
+    let held: string | undefined
     for (;;) {
       const now = yield* Clock.currentTimeMillis
       const outcome = yield* Effect.tryPromise({
-        try: () => attempt(file, seen, now, staleMillis),
+        try: () => attempt(file, held, seen, now, staleMillis),
         catch: (e) => new ConfigWriteError({ path: lockName, reason: describe(e) })
       })
       if (outcome._tag === "acquired") return outcome.claim
-      if (waited >= timeoutMillis) return yield* new LockTimeout({ path: outcome.holder, waitedMillis: waited })
-      // Jitter keeps many waiting processes from retrying in lock-step.
-      const sleep = Math.round(delay * (0.5 + Math.random()))
-      // Acquiring is uninterruptible but for these sleeps, where no claim of ours exists: an
-      // interruption (Ctrl-C) never leaves a claim behind.
-      yield* Effect.interruptible(Effect.sleep(Duration.millis(sleep)))
+      held = outcome._tag === "contending" ? outcome.claim : undefined
+      if (waited >= timeoutMillis) {
+        if (held !== undefined) yield* Effect.promise(() => fs.unlink(held!).catch(() => undefined))
+        return yield* new LockTimeout({ path: outcome.holder, waitedMillis: waited })
+      }
+      // A kept claim looks again soon; a waiter backs off, with jitter so that many waiting
+      // processes do not retry in lock-step.
+      const sleep = held !== undefined ? 2 : Math.round(delay * (0.5 + Math.random()))
+      if (held === undefined) {
+        // Acquiring is uninterruptible but for these sleeps, where no claim of ours exists: an
+        // interruption (Ctrl-C) never leaves a claim behind.
+        yield* Effect.interruptible(Effect.sleep(Duration.millis(sleep)))
+      } else {
+        yield* Effect.sleep(Duration.millis(sleep))
+      }
       waited += sleep
       delay = Math.min(delay * 2, 100)
     }
