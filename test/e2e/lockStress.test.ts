@@ -5,7 +5,7 @@
  * logged-out profile is gone with its secret, every added environment is there, and no lock or
  * temp file is left.
  */
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -69,8 +69,21 @@ const setTimes = (file: string, offsetMillis: number) => {
 }
 
 /** Locks a crashed or foreign writer could leave: this version's claims and the fixed name of earlier versions. */
-const plant = {
+const plant: Record<string, () => void | (() => void)> = {
   none: () => {},
+  /**
+   * A holder that dies while everyone waits: all 48 then find its lock stale at once — the
+   * thundering herd in which breaking a lock check-then-act removes a fresh one.
+   */
+  dying: () => {
+    const holder = Subprocess.track(spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" }))
+    const pid = holder.pid!
+    for (const base of ["config.json", "secrets.json"]) {
+      fs.writeFileSync(path.join(configDir, `.${base}.lock.${hostTag()}.${pid}.0a0b0c0d0e0f0102`), "")
+      fs.writeFileSync(path.join(configDir, `${base}.lock`), JSON.stringify({ pid, at: Date.now() }))
+    }
+    return () => holder.kill("SIGKILL")
+  },
   stale: () => {
     const pid = deadPid()
     for (const base of ["config.json", "secrets.json"]) {
@@ -103,7 +116,9 @@ const plant = {
 const hostTag = () => os.hostname().replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64) || "host"
 
 
-const PLANTS: ReadonlyArray<keyof typeof plant> = ["none", "none", "stale", "empty", "future"]
+const PLANTS: ReadonlyArray<string> = ["none", "dying", "stale", "empty", "future"]
+/** How long the dying holder lives after the writers started: most of them are waiting by then. */
+const DYING_AFTER_MS = 3_000
 
 beforeAll(async () => {
   Subprocess.assertBuilt()
@@ -170,12 +185,14 @@ const losses = (): Array<string> => {
 describe(`the lock under ${ROUNDS} rounds of 48 concurrent writers`, () => {
   for (let round = 0; round < ROUNDS; round++) {
     const planted = PLANTS[round]!
-    it(`round ${round + 1}${planted === "none" ? "" : `, after a planted ${planted} lock`}: nothing is lost`, async () => {
-      plant[planted]()
+    it(`round ${round + 1}${planted === "none" ? "" : planted === "dying" ? ", while a holder dies" : `, after a planted ${planted} lock`}: nothing is lost`, async () => {
+      const die = plant[planted]!()
       const calls = writers(round)
       const started = Date.now()
+      const timer = die ? setTimeout(die, DYING_AFTER_MS) : undefined
       const results = await Promise.all(calls.map((c) => Subprocess.run(c.args, { env, ...(c.stdin === undefined ? {} : { stdin: c.stdin }) })))
       const elapsed = Date.now() - started
+      clearTimeout(timer)
       const failed = results.flatMap((r, i) => (r.code === 0 ? [] : [`${calls[i]!.args.slice(0, 2).join(" ")}: exit ${r.code}: ${r.stderr.trim()}`]))
       const lost = losses()
       figures.push(`lock stress round ${round + 1} (${planted}): ${calls.length} writers, ${elapsed} ms, ${failed.length} failed, ${lost.length} lost`)
