@@ -4,7 +4,8 @@
  *
  * The file layer decodes and validates the file on every read, writes atomically, runs every
  * read-modify-write under a cross-process lock, keeps the directory 0700 and the file 0600, and
- * never overwrites a file it could not read.
+ * never overwrites a file it could not read. It refuses a file or directory owned by another user
+ * or writable by others, and a file over 4 MiB (see `internal/files.ts`).
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"

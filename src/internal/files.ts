@@ -13,13 +13,15 @@
  *   1. list the directory; if any other claim is live, wait (claims that are not live are
  *      removed, see below);
  *   2. create our own claim;
- *   3. list the directory again; if any other claim is live, remove ours and wait; otherwise
- *      the lock is ours.
+ *   3. list the directory again; if no other claim is live, the lock is ours. Otherwise (a tie:
+ *      others claimed at the same time) the claim whose name sorts first is kept and looks again
+ *      shortly, the others are removed and their owners wait — so racers cannot all step back
+ *      forever (without this rule, 48 racing processes livelocked until they timed out).
  *
  * Release removes our own claim, by its unique name, and nothing else.
  *
  * Why two holders are impossible: suppose A and B both passed step 3. Each created its claim
- * (2) before listing (3), and neither listing showed the other's claim. A's listing preceded the
+ * (2) before its deciding listing (3), and neither listing showed the other's claim. A's listing preceded the
  * creation of B's claim, which preceded B's listing, which preceded the creation of A's claim,
  * which preceded A's listing: a cycle. (Creation and listing of one directory are linearizable
  * on a local file system.) The argument assumes no live claim is judged stale; see below.
