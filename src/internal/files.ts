@@ -357,6 +357,12 @@ const attempt = async (
   const dir = path.dirname(file)
   const base = path.basename(file)
   let claim = held
+  if (claim !== undefined) {
+    // A kept claim stays fresh while it waits; if someone removed it as stale, start over.
+    const now = new Date()
+    const kept = await fs.utimes(claim, now, now).then(() => true, (e) => (errnoCode(e) === "ENOENT" ? false : Promise.reject(e)))
+    if (!kept) claim = undefined
+  }
   if (claim === undefined) {
     const before = await inspect(dir, base, undefined, seen, clockNow, staleMillis)
     if (before.length > 0) return { _tag: "busy", holder: before[0]! }
