@@ -18,7 +18,7 @@ import * as Schema from "effect/Schema"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Brand } from "./Brand.js"
-import { ConfigFileError, type ConfigWriteError, type LockTimeout } from "./Errors.js"
+import { ConfigFileError, ConfigWriteError, type LockTimeout } from "./Errors.js"
 import * as files from "./internal/files.js"
 import * as Settings from "./Settings.js"
 
@@ -177,7 +177,12 @@ export const layerFile: Layer.Layer<ConfigStore, never, Brand> = Layer.effect(
             return result
           })
         ),
-      withLock: (name, use) => files.withLock(path.join(directory, name), use)
+      // The name becomes a file name in the config directory (`session-<secretId>`, and the
+      // secretId comes from the file): a name that could point elsewhere is refused.
+      withLock: (name, use) =>
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)
+          ? files.withLock(path.join(directory, name), use)
+          : Effect.fail(new ConfigWriteError({ path: directory, reason: "invalid lock name (letters, digits, '.', '_' and '-' only)" }))
     })
   })
 )
