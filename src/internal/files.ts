@@ -411,9 +411,9 @@ export const withLock = <A, E, R>(
         if (held !== undefined) yield* Effect.promise(() => fs.unlink(held!).catch(() => undefined))
         return yield* new LockTimeout({ path: outcome.holder, waitedMillis: waited })
       }
-      // A kept claim looks again soon; a waiter backs off, with jitter so that many waiting
-      // processes do not retry in lock-step.
-      const sleep = held !== undefined ? 2 : Math.round(delay * (0.5 + Math.random()))
+      // Back off with jitter, so that many waiting processes do not retry in lock-step. A kept
+      // claim backs off too: the claim it lost to may be a holder's, held for long.
+      const sleep = Math.round(delay * (0.5 + Math.random()))
       if (held === undefined) {
         // Acquiring is uninterruptible but for these sleeps, where no claim of ours exists: an
         // interruption (Ctrl-C) never leaves a claim behind.
