@@ -4,7 +4,8 @@
  *
  * The file layer decodes and validates the file on every read, writes atomically, runs every
  * read-modify-write under a cross-process lock, keeps the directory 0700 and the file 0600, and
- * never overwrites a file it could not read.
+ * never overwrites a file it could not read. It refuses a file or directory owned by another user
+ * or writable by others, and a file over 4 MiB (see `internal/files.ts`).
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -17,7 +18,7 @@ import * as Schema from "effect/Schema"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Brand } from "./Brand.js"
-import { ConfigFileError, type ConfigWriteError, type LockTimeout } from "./Errors.js"
+import { ConfigFileError, ConfigWriteError, type LockTimeout } from "./Errors.js"
 import * as files from "./internal/files.js"
 import * as Settings from "./Settings.js"
 
@@ -178,7 +179,12 @@ export const layerFile: Layer.Layer<ConfigStore, never, Brand> = Layer.effect(
             return result
           })
         ),
-      withLock: (name, use) => files.withLock(path.join(directory, name), use)
+      // The name becomes a file name in the config directory (`session-<secretId>`, and the
+      // secretId comes from the file): a name that could point elsewhere is refused.
+      withLock: (name, use) =>
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)
+          ? files.withLock(path.join(directory, name), use)
+          : Effect.fail(new ConfigWriteError({ path: directory, reason: "invalid lock name (letters, digits, '.', '_' and '-' only)" }))
     })
   })
 )

@@ -25,6 +25,7 @@ import { Brand } from "./Brand.js"
 import * as ConfigStore from "./ConfigStore.js"
 import { SecretStoreError } from "./Errors.js"
 import * as files from "./internal/files.js"
+import { has, own } from "./internal/records.js"
 import { Keyring, type KeyringError } from "./Keyring.js"
 import * as Settings from "./Settings.js"
 
@@ -88,8 +89,9 @@ type SecretsFile = typeof SecretsFile.Type
 export const makeFileBackend = (directory: string): Backend => {
   const file = path.join(directory, SECRETS_FILE_NAME)
   const fail = (reason: string) => new SecretStoreError({ store: file, reason })
-  const read = files.readText(file).pipe(
-    Effect.mapError((e) => fail(e.reason)),
+  // Refused (and left as it is): a file readable or writable by other users, or larger than the cap.
+  const read = files.readText(file, { secret: true }).pipe(
+    Effect.mapError((e) => new SecretStoreError({ store: e.path, reason: `${e.reason} (the file was left as it is)` })),
     Effect.flatMap(Option.match({
       onNone: () => Effect.succeed<SecretsFile>({ version: 1, secrets: {} }),
       onSome: (text) =>
@@ -111,7 +113,7 @@ export const makeFileBackend = (directory: string): Backend => {
   return {
     kind: "file",
     location: file,
-    get: (ref) => read.pipe(Effect.map((f) => Option.fromNullable(f.secrets[account(ref)]).pipe(Option.map(Redacted.make)))),
+    get: (ref) => read.pipe(Effect.map((f) => Option.fromNullable(own(f.secrets, account(ref))).pipe(Option.map(Redacted.make)))),
     set: (ref, value) =>
       update((secrets) => {
         secrets[account(ref)] = Redacted.value(value)
@@ -119,7 +121,7 @@ export const makeFileBackend = (directory: string): Backend => {
       }),
     remove: (ref) =>
       update((secrets) => {
-        if (!(account(ref) in secrets)) return undefined
+        if (!has(secrets, account(ref))) return undefined
         delete secrets[account(ref)]
         return secrets
       })

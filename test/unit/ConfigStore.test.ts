@@ -109,6 +109,22 @@ describe("ConfigStore.layerFile", () => {
     }))
 })
 
+describe("ConfigStore.withLock", () => {
+  it.scoped("a named lock lives in the config directory; a name that could point elsewhere is refused", () =>
+    Effect.gen(function*() {
+      const dir = yield* TempDir.make
+      const cfg = path.join(dir, "cfg")
+      const { store } = yield* fileStore(cfg)
+      assert.strictEqual(yield* store.withLock("session-0b1c", Effect.succeed("ran")), "ran")
+      for (const name of ["../escape", "a/b", "", ".hidden", "x\u0000y"]) {
+        const error = yield* Effect.flip(store.withLock(name, Effect.succeed("ran")))
+        assert.strictEqual(error._tag, "ConfigWriteError")
+      }
+      assert.deepStrictEqual(yield* Effect.promise(() => fs.readdir(dir)), ["cfg"])
+      assert.deepStrictEqual(yield* Effect.promise(() => fs.readdir(cfg)), [])
+    }))
+})
+
 describe("files.withLock", () => {
   it.scoped("breaks a lock left by a process that is gone", () =>
     Effect.gen(function*() {
