@@ -20,6 +20,7 @@ import * as path from "node:path"
 import { Brand } from "./Brand.js"
 import { ConfigFileError, ConfigWriteError, type LockTimeout } from "./Errors.js"
 import * as files from "./internal/files.js"
+import { refuseProtoKeys } from "./internal/records.js"
 import * as Settings from "./Settings.js"
 
 export const StorageKind = Schema.Literal("file", "keyring", "memory")
@@ -115,7 +116,7 @@ export interface ConfigStoreShape {
 
 export class ConfigStore extends Context.Tag("latchkey/ConfigStore")<ConfigStore, ConfigStoreShape>() {}
 
-const decodeJson = Schema.decodeUnknownEither(Schema.parseJson(ConfigFile))
+const decodeJson = Schema.decodeUnknownEither(Schema.parseJson(ConfigFile, { reviver: refuseProtoKeys }))
 
 /** Decode the file's text; every failure names what is wrong, in one line. */
 export const decode = (file: string, text: string): Either.Either<ConfigFile, ConfigFileError> =>

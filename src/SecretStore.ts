@@ -25,7 +25,7 @@ import { Brand } from "./Brand.js"
 import * as ConfigStore from "./ConfigStore.js"
 import { SecretStoreError } from "./Errors.js"
 import * as files from "./internal/files.js"
-import { has, own } from "./internal/records.js"
+import { has, own, refuseProtoKeys } from "./internal/records.js"
 import { Keyring, type KeyringError } from "./Keyring.js"
 import * as Settings from "./Settings.js"
 
@@ -82,7 +82,7 @@ export const SECRETS_FILE_NAME = "secrets.json"
 const SecretsFile = Schema.parseJson(Schema.Struct({
   version: Schema.Literal(1),
   secrets: Schema.Record({ key: Schema.String, value: Schema.String })
-}))
+}), { reviver: refuseProtoKeys })
 type SecretsFile = typeof SecretsFile.Type
 
 /** A plaintext 0600 JSON file in the config directory, written atomically under a lock. */

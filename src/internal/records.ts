@@ -10,3 +10,13 @@ export const own = <V>(record: Readonly<Record<string, V>>, key: string): V | un
 
 /** Whether the record has its own entry for `key`. */
 export const has = (record: Readonly<Record<string, unknown>>, key: string): boolean => Object.hasOwn(record, key)
+
+/**
+ * A `JSON.parse` reviver that refuses a `__proto__` key anywhere: decoding such an entry into a
+ * record would replace the record's prototype rather than add an entry, and the next write
+ * would silently drop it.
+ */
+export const refuseProtoKeys = (key: string, value: unknown): unknown => {
+  if (key === "__proto__") throw new Error("it has an entry named __proto__")
+  return value
+}

@@ -65,7 +65,10 @@ describe("ConfigStore.layerFile", () => {
         ["{ not json", "invalid config"],
         ["", "the file is empty"],
         [JSON.stringify({ version: 99, currentEnvironment: "x", currentProfile: null, environments: {}, profiles: {} }), "unsupported config version"],
-        [JSON.stringify({ version: 1, currentEnvironment: "x", currentProfile: null, environments: {}, profiles: { p: { apiUrl: 3 } } }), "at profiles.p"]
+        [JSON.stringify({ version: 1, currentEnvironment: "x", currentProfile: null, environments: {}, profiles: { p: { apiUrl: 3 } } }), "at profiles.p"],
+        // Decoded into a record, this entry would replace the record's prototype, and the next
+        // write would drop it without a word.
+        [`{"version":1,"currentEnvironment":"default","currentProfile":null,"environments":{},"profiles":{"__proto__":${JSON.stringify(profile())}}}`, "__proto__"]
       ] as const
       for (const [content, expected] of cases) {
         yield* Effect.promise(() => fs.writeFile(file, content))
