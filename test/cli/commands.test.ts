@@ -5,10 +5,7 @@ import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as Drive from "../support/Drive.js"
 import * as FakePlatform from "../support/FakePlatform.js"
 import * as TestLayers from "../support/TestLayers.js"
-
-const ALICE_ACME = "lk_sandbox_alice_acme_4f1c9a7e2b"
-const ALICE_ALL = "lk_sandbox_alice_all_8d3e6b0c51"
-const BOB = "lk_sandbox_bob_initech_27a9f4d6c3"
+import { ALICE_ACME, ALICE_ALL, BOB } from "../support/SandboxKeys.js"
 
 const setup = (options: TestLayers.Options = {}) =>
   Effect.gen(function*() {

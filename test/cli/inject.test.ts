@@ -9,9 +9,8 @@ import * as Drive from "../support/Drive.js"
 import * as FakePlatform from "../support/FakePlatform.js"
 import * as TempDir from "../support/TempDir.js"
 import * as TestLayers from "../support/TestLayers.js"
+import { ALICE_ALL, BOB } from "../support/SandboxKeys.js"
 
-const ALICE_ALL = "lk_sandbox_alice_all_8d3e6b0c51"
-const BOB = "lk_sandbox_bob_initech_27a9f4d6c3"
 const isRoot = process.getuid?.() === 0
 
 const setup = (env: Record<string, string> = {}) =>

@@ -3,9 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as TestLayers from "../support/TestLayers.js"
-
-const ALICE_ACME = "lk_sandbox_alice_acme_4f1c9a7e2b"
-const BOB = "lk_sandbox_bob_initech_27a9f4d6c3"
+import { ALICE_ACME, BOB } from "../support/SandboxKeys.js"
 
 const setup = (options: TestLayers.Options = {}) =>
   Effect.gen(function*() {

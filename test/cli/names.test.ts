@@ -10,8 +10,7 @@ import * as path from "node:path"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as TempDir from "../support/TempDir.js"
 import * as TestLayers from "../support/TestLayers.js"
-
-const ALICE_ACME = "lk_sandbox_alice_acme_4f1c9a7e2b"
+import { ALICE_ACME } from "../support/SandboxKeys.js"
 
 const setup = (env: Record<string, string> = {}) =>
   Effect.gen(function*() {

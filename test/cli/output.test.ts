@@ -4,9 +4,7 @@ import * as Effect from "effect/Effect"
 import { parse as parseYaml } from "yaml"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as TestLayers from "../support/TestLayers.js"
-
-const ALICE_ALL = "lk_sandbox_alice_all_8d3e6b0c51"
-const ALICE_ACME = "lk_sandbox_alice_acme_4f1c9a7e2b"
+import { ALICE_ACME, ALICE_ALL } from "../support/SandboxKeys.js"
 
 /** Two stored profiles (alice-key-0c51 current, sees acme and globex; acme-only) against the in-process sandbox. */
 const setup = Effect.gen(function*() {

@@ -10,8 +10,8 @@ import * as Configs from "../support/Configs.js"
 import * as Drive from "../support/Drive.js"
 import * as FakePlatform from "../support/FakePlatform.js"
 import * as TestLayers from "../support/TestLayers.js"
+import { ALICE_ACME } from "../support/SandboxKeys.js"
 
-const ALICE_ACME = "lk_sandbox_alice_acme_4f1c9a7e2b"
 const CONTROLS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
 
 /** Every verb that can print JSON, after a login; `print-token` last but one, `logout` last. */

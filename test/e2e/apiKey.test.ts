@@ -1,25 +1,15 @@
 /** The built CLI, as a user runs it, against the sandbox: API-key authentication end to end. */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { afterAll, assert, beforeAll, describe, it } from "vitest"
+import { assert, describe, it } from "vitest"
 import * as Subprocess from "../support/Subprocess.js"
+import { ALICE_ACME, BOB } from "../support/SandboxKeys.js"
 
-const ALICE_ACME = "lk_sandbox_alice_acme_4f1c9a7e2b"
-const BOB = "lk_sandbox_bob_initech_27a9f4d6c3"
-
-let sandbox: Awaited<ReturnType<typeof Subprocess.startSandbox>>
-
-beforeAll(async () => {
-  Subprocess.assertBuilt()
-  sandbox = await Subprocess.startSandbox()
-})
-afterAll(() => sandbox?.stop())
+const sandbox = Subprocess.sandboxForFile()
 
 /** A fresh user: temporary HOME and config dir, the sandbox as API. */
 const user = (extra: Record<string, string> = {}) => {
-  const home = Subprocess.tempDir()
-  const configDir = path.join(home, "cfg")
-  const env = Subprocess.baseEnv({ HOME: home, LATCHKEY_CONFIG_DIR: configDir, LATCHKEY_API_URL: sandbox.apiUrl, ...extra })
+  const { configDir, env, home } = Subprocess.newUser({ LATCHKEY_API_URL: sandbox.apiUrl, ...extra })
   const cli = (...args: Array<string>) => Subprocess.run(args, { env })
   return { home, configDir, env, cli }
 }

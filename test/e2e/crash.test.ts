@@ -7,20 +7,14 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { afterAll, assert, beforeAll, describe, it } from "vitest"
+import { assert, describe, it } from "vitest"
 import * as Subprocess from "../support/Subprocess.js"
 
 const KEY = "lk_sandbox_alice_acme_4f1c9a7e2b"
 const WAVES = 4
 const PER_WAVE = 16
 
-let sandbox: Awaited<ReturnType<typeof Subprocess.startSandbox>>
-
-beforeAll(async () => {
-  Subprocess.assertBuilt()
-  sandbox = await Subprocess.startSandbox()
-})
-afterAll(() => sandbox?.stop())
+const sandbox = Subprocess.sandboxForFile()
 
 const running = new Map<number, ChildProcess>()
 

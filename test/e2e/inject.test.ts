@@ -2,24 +2,16 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { parseEnv } from "node:util"
-import { afterAll, assert, beforeAll, describe, it } from "vitest"
+import { assert, describe, it } from "vitest"
 import * as Subprocess from "../support/Subprocess.js"
+import { ALICE_ALL } from "../support/SandboxKeys.js"
 
-const ALICE_ALL = "lk_sandbox_alice_all_8d3e6b0c51"
-
-let sandbox: Awaited<ReturnType<typeof Subprocess.startSandbox>>
-
-beforeAll(async () => {
-  Subprocess.assertBuilt()
-  sandbox = await Subprocess.startSandbox()
-})
-afterAll(() => sandbox?.stop())
+const sandbox = Subprocess.sandboxForFile()
 
 const user = () => {
-  const home = Subprocess.tempDir()
+  const { env, home } = Subprocess.newUser({ LATCHKEY_API_URL: sandbox.apiUrl })
   const project = path.join(home, "app")
   fs.mkdirSync(project)
-  const env = Subprocess.baseEnv({ HOME: home, LATCHKEY_CONFIG_DIR: path.join(home, "cfg"), LATCHKEY_API_URL: sandbox.apiUrl })
   // Run from the project directory with umask 000, so any mode the CLI does not set itself would show.
   const cli = (...args: Array<string>) => Subprocess.run(args, { env, shell: `umask 000 && cd '${project}'` })
   return { home, project, env, cli }

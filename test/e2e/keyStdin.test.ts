@@ -5,24 +5,14 @@
  */
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
-import * as path from "node:path"
-import { afterAll, assert, beforeAll, describe, it } from "vitest"
+import { assert, describe, it } from "vitest"
 import * as Subprocess from "../support/Subprocess.js"
+import { ALICE_ACME, BOB } from "../support/SandboxKeys.js"
 
-const ALICE_ACME = "lk_sandbox_alice_acme_4f1c9a7e2b"
-const BOB = "lk_sandbox_bob_initech_27a9f4d6c3"
-
-let sandbox: Awaited<ReturnType<typeof Subprocess.startSandbox>>
-
-beforeAll(async () => {
-  Subprocess.assertBuilt()
-  sandbox = await Subprocess.startSandbox()
-})
-afterAll(() => sandbox?.stop())
+const sandbox = Subprocess.sandboxForFile()
 
 const user = () => {
-  const home = Subprocess.tempDir()
-  const env = Subprocess.baseEnv({ HOME: home, LATCHKEY_CONFIG_DIR: path.join(home, "cfg"), LATCHKEY_API_URL: sandbox.apiUrl })
+  const { env } = Subprocess.newUser({ LATCHKEY_API_URL: sandbox.apiUrl })
   return { env, cli: (stdin: string, ...args: Array<string>) => Subprocess.run(args, { env, stdin }) }
 }
 

@@ -11,8 +11,7 @@ import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import * as Subprocess from "../support/Subprocess.js"
 import * as Tinyproxy from "../support/Tinyproxy.js"
 import * as Tls from "../support/Tls.js"
-
-const ALICE_ACME = "lk_sandbox_alice_acme_4f1c9a7e2b"
+import { ALICE_ACME } from "../support/SandboxKeys.js"
 
 let sandbox: Awaited<ReturnType<typeof Subprocess.startSandbox>>
 let proxy: Tinyproxy.Tinyproxy

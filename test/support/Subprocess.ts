@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { afterAll, beforeAll } from "vitest"
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..")
 export const BIN = path.join(ROOT, "bin", "latchkey")
@@ -122,3 +123,31 @@ export const startSandbox = async (extraArgs: ReadonlyArray<string> = []) => {
 }
 
 export const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "latchkey-e2e-"))
+
+export type Sandbox = Awaited<ReturnType<typeof startSandbox>>
+
+/**
+ * The sandbox of one test file: the build is checked and the sandbox started before the file's
+ * tests, and stopped after them. The value reads through to the running sandbox.
+ */
+export const sandboxForFile = (extraArgs: ReadonlyArray<string> = []): Sandbox => {
+  let current: Sandbox | undefined
+  beforeAll(async () => {
+    assertBuilt()
+    current = await startSandbox(extraArgs)
+  })
+  afterAll(() => current?.stop())
+  return new Proxy({} as Sandbox, {
+    get: (_, key) => {
+      if (current === undefined) throw new Error("the sandbox is not running: use it inside a test")
+      return current[key as keyof Sandbox]
+    }
+  })
+}
+
+/** A user of their own: a temporary HOME, the config directory under it, and `extra` variables. */
+export const newUser = (extra: Record<string, string> = {}) => {
+  const home = tempDir()
+  const configDir = path.join(home, "cfg")
+  return { home, configDir, env: baseEnv({ HOME: home, LATCHKEY_CONFIG_DIR: configDir, ...extra }) }
+}

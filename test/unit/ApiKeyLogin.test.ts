@@ -6,10 +6,8 @@ import * as ApiKeyLogin from "../../src/ApiKeyLogin.js"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as HttpStub from "../support/HttpStub.js"
 import * as TestLayers from "../support/TestLayers.js"
+import { ALICE_ACME, ALICE_ALL, BOB } from "../support/SandboxKeys.js"
 
-const ALICE_ACME = "lk_sandbox_alice_acme_4f1c9a7e2b"
-const ALICE_ALL = "lk_sandbox_alice_all_8d3e6b0c51"
-const BOB = "lk_sandbox_bob_initech_27a9f4d6c3"
 const none = Option.none<string>()
 
 const setup = (options: TestLayers.Options = {}) =>
