@@ -82,6 +82,8 @@ export interface AccessToken {
   readonly expiresAt: number
   /** This call refreshed the session at the provider. */
   readonly refreshed: boolean
+  /** The session holds a refresh token, so it can outlive this access token. */
+  readonly canRefresh: boolean
 }
 
 /**
@@ -102,7 +104,8 @@ export const accessToken = Effect.fn("Session.accessToken")(function*(
   const result = (tokens: SessionTokens, refreshed: boolean): AccessToken => ({
     token: Redacted.make(tokens.accessToken),
     expiresAt: tokens.expiresAt,
-    refreshed
+    refreshed,
+    canRefresh: tokens.refreshToken !== undefined
   })
   const seen = yield* read(name, profile)
   if (!options.force && fresh(seen, yield* Clock.currentTimeMillis)) return result(seen, false)
