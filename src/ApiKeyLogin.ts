@@ -75,7 +75,10 @@ const validated = Effect.fn("ApiKeyLogin.validated")(function*(apiUrl: string, i
     if ((refused._tag !== "InvalidInput" && refused._tag !== "CredentialRejected") || attempt >= KEY_TRIES) {
       return yield* refused
     }
-    message = `API key (refused: ${truncate(sanitize(refused.message), 100)}; try ${attempt + 1} of ${KEY_TRIES})`
+    const why = refused._tag === "CredentialRejected"
+      ? `the platform refused it, HTTP ${refused.status}${refused.detail ? `: ${refused.detail}` : ""}`
+      : refused.message
+    message = `API key (${truncate(sanitize(why), 80)}; try ${attempt + 1} of ${KEY_TRIES})`
   }
 })
 
