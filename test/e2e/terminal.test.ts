@@ -166,3 +166,43 @@ describe("in a pseudo-terminal", () => {
     assert.isFalse(fs.existsSync(path.join(t.configDir, "secrets.json")))
   }, 60_000)
 })
+
+describe("without a terminal", () => {
+  it("--interactive with standard input at its end: the project prompt is one error line, exit 1, nothing stored", async () => {
+    const home = Subprocess.tempDir()
+    const env = Subprocess.baseEnv({ HOME: home, LATCHKEY_CONFIG_DIR: path.join(home, "cfg"), LATCHKEY_API_URL: approving.apiUrl })
+    const started = Date.now()
+    // Standard input is empty and closed: the project choice can never be answered.
+    const r = await Subprocess.run(["auth", "token", "--api-key", "lk_sandbox_alice_all_8d3e6b0c51", "--interactive"], { env })
+    assert.strictEqual(r.code, 1, r.stderr)
+    assert.isBelow(Date.now() - started, 15_000)
+    assert.strictEqual(r.stderr.trim().split("\n").at(-1), "latchkey: no answer: standard input ended")
+    assert.isFalse(fs.existsSync(path.join(home, "cfg", "secrets.json")))
+  }, 60_000)
+})
+
+describe("the demo", () => {
+  it("prints commands that a shell reads back as the arguments it ran (--project 'Globex API' is one word)", async () => {
+    const { spawnSync } = await import("node:child_process")
+    const demo = spawnSync(process.execPath, [path.join(Subprocess.ROOT, "scripts", "demo.mjs")], {
+      env: { ...Subprocess.baseEnv(), NO_COLOR: "1" },
+      encoding: "utf8",
+      timeout: 90_000
+    })
+    assert.strictEqual(demo.status, 0, demo.stdout + demo.stderr)
+    const commands = demo.stdout.split("\n").filter((l) => l.startsWith("$ ")).map((l) => l.slice(2))
+    assert.isAbove(commands.length, 10)
+    // Each line, pasted into sh with `latchkey` standing for a function that prints its arguments.
+    const words = (line: string) => {
+      const r = spawnSync("sh", ["-c", `latchkey() { for a in "$@"; do printf '%s\\n' "$a"; done; }\n${line}`], { encoding: "utf8" })
+      assert.strictEqual(r.status, 0, `${line}: ${r.stderr}`)
+      return r.stdout.split("\n").slice(0, -1)
+    }
+    const token = commands.find((c) => c.includes("--project"))!
+    assert.deepStrictEqual(words(token).slice(-4), ["--project", "Globex API", "--profile", "alice-globex"])
+    // Every line is one a shell reads without error, and the key piped in is the one the demo used.
+    for (const command of commands) words(command)
+    const piped = commands.find((c) => c.includes("|"))!
+    assert.include(words(piped), "--with-api-key")
+  }, 120_000)
+})
