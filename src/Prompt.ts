@@ -50,6 +50,9 @@ export const layer: Layer.Layer<Prompt, never, CliPrompt.Prompt.Environment | Tt
           Effect.provide(context)
         ),
         tty.inputEnded.pipe(Effect.zipRight(Effect.zipRight(endLine, new InvalidInput({ reason: inputEndedReason }))))
+      ).pipe(
+        // A SIGINT that reaches the process while the question is shown (no raw mode to read it as a key).
+        Effect.onInterrupt(() => endLine)
       )
     return Prompt.of({
       secret: (message) =>

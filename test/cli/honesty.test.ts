@@ -8,7 +8,10 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as path from "node:path"
+import { run } from "../../src/cli/Cli.js"
+import { Cancelled } from "../../src/Errors.js"
 import * as Keyring from "../../src/Keyring.js"
+import * as Prompt from "../../src/Prompt.js"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as Drive from "../support/Drive.js"
 import * as FakePlatform from "../support/FakePlatform.js"
@@ -167,4 +170,23 @@ describe("plaintext storage", () => {
         assert.strictEqual(lines[0], `latchkey: storing the credential in plaintext (mode 0600) in ${path.join(dir, "secrets.json")} ${why}`)
       }
     }))
+})
+
+describe("cancelling a login after approval", () => {
+  for (const [what, answer] of [
+    ["Ctrl-C at the team prompt (Cancelled)", new Cancelled()],
+    ["an interruption at the team prompt (SIGINT)", Effect.interrupt]
+  ] as const) {
+    it.effect(`${what}: exit 130, one 'cancelled' line, nothing stored, the tokens revoked`, () =>
+      Effect.gen(function*() {
+        const { err, platform, t } = yield* fake({}, { tty: true })
+        const cancelling = Prompt.Prompt.of({ secret: () => Effect.dieMessage("no key prompt here"), select: () => answer })
+        const code = yield* Drive.toEnd(t.provide(run(["auth", "login", "--no-browser"]).pipe(Effect.provideService(Prompt.Prompt, cancelling))))
+        assert.strictEqual(code, 130)
+        assert.deepStrictEqual(err().split("\n").filter((l) => l.includes("cancelled")), ["latchkey: cancelled"])
+        assert.deepStrictEqual((yield* t.config).profiles, {})
+        assert.strictEqual((yield* Ref.get(t.secrets)).size, 0)
+        assert.deepStrictEqual(platform.revoked, ["rt-1"])
+      }))
+  }
 })
