@@ -169,7 +169,7 @@ export const plan = (input: {
       ? Option.some("session")
       : Option.none()
     if (Option.isNone(method)) {
-      return Either.left(new NotAuthenticated({ reason: `profile ${name} holds no credential`, cli: brand.name }))
+      return Either.left(new NotAuthenticated({ reason: `profile ${name} holds no credential`, cli: brand.name, profile: name }))
     }
     return Either.right({
       _tag: "FromProfile",
@@ -290,7 +290,8 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
     if (Option.isNone(stored)) {
       return yield* new NotAuthenticated({
         reason: `the API key of profile ${decided.name} is missing from ${secrets.location(storage)}`,
-        cli: brand.name
+        cli: brand.name,
+        profile: decided.name
       })
     }
     token = stored.value

@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as path from "node:path"
 import { run } from "../../src/cli/Cli.js"
-import { Cancelled } from "../../src/Errors.js"
+import { Cancelled, SessionExpired } from "../../src/Errors.js"
 import * as Keyring from "../../src/Keyring.js"
 import * as Prompt from "../../src/Prompt.js"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
@@ -61,6 +61,23 @@ describe("an expired or revoked session", () => {
       assert.strictEqual(yield* run("auth", "print-token"), 4)
       assert.strictEqual(err(), "latchkey: session expired, run `latchkey auth login --profile work`")
     }))
+})
+
+describe("hints that name the profile", () => {
+  it.effect("a session missing from the store: log that profile in again", () =>
+    Effect.gen(function*() {
+      const { err, run, t } = yield* fake()
+      assert.strictEqual(yield* run("auth", "login", "--team", "acme", "--profile", "work"), 0)
+      yield* Ref.set(t.secrets, new Map())
+      assert.strictEqual(yield* run("auth", "print-token"), 4)
+      assert.include(err(), "the session of profile work is missing from memory; run `latchkey auth login --profile work` or `latchkey auth token --profile work`")
+    }))
+
+  it("a name a shell would split is quoted, so the command pastes", () => {
+    assert.strictEqual(new SessionExpired({ cli: "latchkey", profile: "my work" }).message, "session expired, run `latchkey auth login --profile 'my work'`")
+    assert.strictEqual(new SessionExpired({ cli: "latchkey", profile: "it's" }).message, "session expired, run `latchkey auth login --profile 'it'\\''s'`")
+    assert.strictEqual(new SessionExpired({ cli: "latchkey", profile: "alice@example.com" }).message, "session expired, run `latchkey auth login --profile alice@example.com`")
+  })
 })
 
 describe("the session's expiry", () => {
