@@ -67,7 +67,7 @@ export const status = Command.make("status", {
     Command.withDescription("Show who you are and how you are authenticated"),
     Help.withHelp({
       details:
-        "Shows where the credential comes from and the team, project and API URL, checked with the platform unless --offline. Exits 1 when not authenticated.",
+        "Shows where the credential comes from, the team, project and API URL, and for a session when its access token expires; checked with the platform unless --offline. Exits 1 when not authenticated, an expired session included.",
       examples: [{ args: "" }, { args: "--offline -o json" }, { args: "--profile work" }],
       env: Help.CREDENTIAL_ENV
     })
