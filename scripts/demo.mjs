@@ -4,6 +4,7 @@ import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { shellQuote } from "./shell-quote.mjs"
 
 const root = path.resolve(import.meta.dirname, "..")
 const bin = path.join(root, "bin", "latchkey")
@@ -39,12 +40,13 @@ const { apiUrl } = await new Promise((resolve, reject) => {
 
 let failures = 0
 const step = async (title, args, { expect = 0, stdin, extraEnv = {} } = {}) => {
+  // Printed so that it can be pasted into a shell as is (the sandbox's keys are fixtures, not secrets).
   const shown = [
-    ...Object.entries(extraEnv).map(([k, v]) => `${k}=${v.startsWith("lk_") ? v.slice(0, 12) + "…" : v}`),
+    ...Object.entries(extraEnv).map(([k, v]) => `${k}=${shellQuote(v)}`),
     "latchkey",
-    ...args
+    ...args.map(shellQuote)
   ].join(" ")
-  console.log(`\n${bold(`# ${title}`)}\n${stdin ? `$ echo $KEY | ${shown}` : `$ ${shown}`}`)
+  console.log(`\n${bold(`# ${title}`)}\n${stdin ? `$ printf '%s\\n' ${shellQuote(stdin.trim())} | ${shown}` : `$ ${shown}`}`)
   const child = spawn(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, stdio: ["pipe", "inherit", "inherit"] })
   child.stdin.end(stdin ?? "")
   const code = await new Promise((resolve) => child.on("close", resolve))

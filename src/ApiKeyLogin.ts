@@ -4,12 +4,14 @@
  * project, then save the profile. A key that fails any step is never stored.
  */
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { Brand } from "./Brand.js"
 import { ConfigStore } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
 import { own } from "./internal/records.js"
+import { sanitize, truncate } from "./internal/text.js"
 import * as Names from "./Names.js"
 import { InvalidInput, UsageError } from "./Errors.js"
 import { PlatformApi, type Project } from "./PlatformApi.js"
@@ -50,6 +52,36 @@ const validate = Effect.fn("ApiKeyLogin.validate")(function*(apiUrl: string, key
   return { me, projects, teams }
 })
 
+/** A key typed at the masked prompt that is refused (its prefix, or the platform's 401/403) is asked for again: this many tries in all. */
+export const KEY_TRIES = 3
+
+/** The key: given (argument, flag, standard input), or `"prompt"`: to be typed at the masked prompt. */
+export type KeyInput = Redacted.Redacted | "prompt"
+
+/**
+ * Validate the key, asking again on a terminal when a typed one is refused, with why in the next
+ * question. Only a refusal of the key itself earns another try; an unreachable platform ends the
+ * command, as does the last refusal.
+ */
+const validated = Effect.fn("ApiKeyLogin.validated")(function*(apiUrl: string, input: KeyInput) {
+  if (input !== "prompt") return { key: input, ...(yield* validate(apiUrl, input)) }
+  const prompt = yield* Prompt
+  let message = "API key"
+  for (let attempt = 1;; attempt++) {
+    const key = yield* prompt.secret(message)
+    const result = yield* Effect.either(validate(apiUrl, key))
+    if (Either.isRight(result)) return { key, ...result.right }
+    const refused = result.left
+    if ((refused._tag !== "InvalidInput" && refused._tag !== "CredentialRejected") || attempt >= KEY_TRIES) {
+      return yield* refused
+    }
+    const why = refused._tag === "CredentialRejected"
+      ? `the platform refused it, HTTP ${refused.status}${refused.detail ? `: ${refused.detail}` : ""}`
+      : refused.message
+    message = `API key (${truncate(sanitize(why), 80)}; try ${attempt + 1} of ${KEY_TRIES})`
+  }
+})
+
 type Choose = "first" | "prompt"
 
 const pickProject = Effect.fn("ApiKeyLogin.pickProject")(function*(
@@ -87,7 +119,7 @@ export interface LoginResult {
 }
 
 const save = Effect.fn("ApiKeyLogin.save")(function*(input: {
-  readonly key: Redacted.Redacted
+  readonly key: KeyInput
   readonly name: Option.Option<string>
   readonly project: Option.Option<string>
   readonly choose: Choose
@@ -97,15 +129,15 @@ const save = Effect.fn("ApiKeyLogin.save")(function*(input: {
   const where = yield* Credentials.loginTarget
   // A bad name is refused before the key travels anywhere.
   if (Option.isSome(input.name)) yield* Names.validateExisting("profile", input.name.value, where.config.profiles, "--profile")
-  const { me, projects, teams } = yield* validate(where.apiUrl, input.key)
+  const { key, me, projects, teams } = yield* validated(where.apiUrl, input.key)
   const project = yield* pickProject(projects, input.project, input.choose)
   const team = project.pipe(Option.flatMap((p) => Option.fromNullable(teams.find((t) => t.id === p.teamId))))
-  const name = Option.getOrElse(input.name, () => Profiles.apiKeyProfileName(me.user, input.key))
+  const name = Option.getOrElse(input.name, () => Profiles.apiKeyProfileName(me.user, key))
   const saved = yield* Profiles.save({
     name,
     environment: where.environment,
     apiUrl: where.apiUrl,
-    credential: { kind: "api-key", key: input.key },
+    credential: { kind: "api-key", key },
     user: me.user,
     team: Option.orElse(team, () => teams.length === 1 ? Option.some(teams[0]!) : Option.none()),
     project,
@@ -133,7 +165,7 @@ const save = Effect.fn("ApiKeyLogin.save")(function*(input: {
 
 /** `auth token [--api-key KEY] [--project ID]`: a new current profile from an API key. */
 export const token = Effect.fn("ApiKeyLogin.token")(function*(input: {
-  readonly apiKey: Option.Option<Redacted.Redacted>
+  readonly apiKey: Option.Option<KeyInput>
   readonly project: Option.Option<string>
   readonly profile: Option.Option<string>
   readonly interactive: boolean
@@ -148,13 +180,13 @@ export const token = Effect.fn("ApiKeyLogin.token")(function*(input: {
       })
     }
   }
-  const key = Option.isSome(input.apiKey) ? input.apiKey.value : yield* (yield* Prompt).secret("API key")
+  const key: KeyInput = Option.isSome(input.apiKey) ? input.apiKey.value : "prompt"
   return yield* save({ key, name: input.profile, project: input.project, choose: "prompt", makeCurrent: true, insecure: input.insecure })
 })
 
 /** `auth set-key KEY`: store a key in the named or current profile (a new one if there is none); the first project is selected. */
 export const setKey = Effect.fn("ApiKeyLogin.setKey")(function*(input: {
-  readonly key: Redacted.Redacted
+  readonly key: KeyInput
   readonly profile: Option.Option<string>
   readonly project: Option.Option<string>
   readonly insecure: boolean
@@ -182,15 +214,15 @@ export const withApiKey = Effect.fn("ApiKeyLogin.withApiKey")(function*(input: {
   readonly insecure: boolean
 }) {
   const tty = yield* Tty
-  const key = tty.stdinIsTTY
+  const key: KeyInput = tty.stdinIsTTY
     ? input.interactive
-      ? yield* (yield* Prompt).secret("API key")
+      ? "prompt"
       : yield* new UsageError({ reason: "--with-api-key reads the key from standard input; pipe it in" })
     : yield* tty.readStdin.pipe(
       Effect.flatMap((text) =>
         Option.match(firstLine(text), {
           onNone: () => new UsageError({ reason: "no API key on standard input" }),
-          onSome: (line) => Effect.succeed(Redacted.make(line))
+          onSome: (line) => Effect.succeed<KeyInput>(Redacted.make(line))
         })
       )
     )

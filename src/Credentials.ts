@@ -169,7 +169,7 @@ export const plan = (input: {
       ? Option.some("session")
       : Option.none()
     if (Option.isNone(method)) {
-      return Either.left(new NotAuthenticated({ reason: `profile ${name} holds no credential`, cli: brand.name }))
+      return Either.left(new NotAuthenticated({ reason: `profile ${name} holds no credential`, cli: brand.name, profile: name }))
     }
     return Either.right({
       _tag: "FromProfile",
@@ -230,7 +230,10 @@ export const plan = (input: {
   if (Option.isSome(current)) {
     return fromProfile(current.value, { _tag: "CurrentProfile", profile: current.value }, "")
   }
-  return Either.left(new NotAuthenticated({ reason: "not logged in", cli: brand.name }))
+  const others = Object.keys(config.profiles)
+    .filter((name) => own(config.profiles, name)?.environment === config.currentEnvironment)
+    .sort((a, b) => a.localeCompare(b))
+  return Either.left(new NotAuthenticated({ reason: "not logged in", cli: brand.name, others }))
 }
 
 export interface Resolved {
@@ -244,6 +247,8 @@ export interface Resolved {
   /** Where the secret was read from. */
   readonly storage: "env" | StorageKind
   readonly storageLocation: string
+  /** For a session: when its access token expires (epoch ms) and whether it can be refreshed. */
+  readonly session: Option.Option<{ readonly expiresAt: number; readonly canRefresh: boolean }>
 }
 
 /** Resolve the credential for this invocation, reading its secret. Announces on stderr when an environment variable shadows a stored profile. */
@@ -267,21 +272,26 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
       profile: Option.none(),
       project: decided.project,
       storage: "env",
-      storageLocation: vars.apiKey
+      storageLocation: vars.apiKey,
+      session: Option.none()
     } satisfies Resolved as Resolved
   }
   const secrets = yield* SecretStore
   const storage = secretsOf(decided.profile).find((s) => s.kind === decided.method)!.storage
   let token: Redacted.Redacted
+  let session: Resolved["session"] = Option.none()
   if (decided.method === "session") {
     // Refreshes the access token first when it is about to expire.
-    token = (yield* Session.accessToken(decided.name, decided.profile)).token
+    const access = yield* Session.accessToken(decided.name, decided.profile)
+    token = access.token
+    session = Option.some({ expiresAt: access.expiresAt, canRefresh: access.canRefresh })
   } else {
     const stored = yield* secrets.get({ id: decided.profile.secretId, kind: "api-key" }, storage)
     if (Option.isNone(stored)) {
       return yield* new NotAuthenticated({
         reason: `the API key of profile ${decided.name} is missing from ${secrets.location(storage)}`,
-        cli: brand.name
+        cli: brand.name,
+        profile: decided.name
       })
     }
     token = stored.value
@@ -298,7 +308,8 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
     profile: Option.some({ name: decided.name, profile: decided.profile }),
     project: decided.project,
     storage,
-    storageLocation: secrets.location(storage)
+    storageLocation: secrets.location(storage),
+    session
   } satisfies Resolved as Resolved
 })
 

@@ -135,7 +135,7 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
     expiresAt
   )
 
-  // From here on the user has approved: any failure revokes what we were given.
+  // From here on the user has approved: any failure, or a cancellation, revokes what we were given.
   const revokeOnFailure = metadata.revocation_endpoint === undefined
     ? Effect.void
     : Effect.ignore(Session.revokeTokens(metadata.revocation_endpoint, clientId, Session.fromTokenResponse(tokens, startedAt)))
@@ -215,5 +215,6 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
       storage: saved.storage,
       storageLocation: saved.storageLocation
     }
-  }).pipe(Effect.tapError(() => revokeOnFailure))
+    // Failures, defects and interruption (Ctrl-C at the team prompt, SIGINT) alike.
+  }).pipe(Effect.onError(() => revokeOnFailure))
 })

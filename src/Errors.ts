@@ -47,8 +47,20 @@ export class LockTimeout extends Data.TaggedError("LockTimeout")<{
 export class NotAuthenticated extends Data.TaggedError("NotAuthenticated")<{
   readonly reason: string
   readonly cli: string
+  /** Profiles of the current environment, none of them current: one of them may be what the user wants. */
+  readonly others?: ReadonlyArray<string>
+  /** The stored profile that cannot be used: the hint logs that one in again. */
+  readonly profile?: string
 }> {
   override get message() {
+    if (this.profile !== undefined) {
+      return `${this.reason}; run \`${loginCommand(this.cli, this.profile)}\` or \`${this.cli} auth token --profile ${shellWord(this.profile)}\``
+    }
+    const others = this.others ?? []
+    if (others.length > 0) {
+      const shown = others.slice(0, 5).join(", ") + (others.length > 5 ? `, … (${others.length} in all)` : "")
+      return `${this.reason}; no profile is current, but this environment has ${others.length === 1 ? "profile" : "profiles"} ${shown}: \`${this.cli} auth use ${others.length === 1 ? others[0] : "NAME"}\` makes ${others.length === 1 ? "it" : "one"} current, or run \`${this.cli} auth login\``
+    }
     return `${this.reason}; run \`${this.cli} auth login\` or \`${this.cli} auth token\`, or set an API key in the environment`
   }
 }
@@ -148,9 +160,18 @@ export class LoginFailed extends Data.TaggedError("LoginFailed")<{ readonly reas
   }
 }
 
+/**
+ * A word as a POSIX shell reads it back. Profile names follow the name rule (`Names`) and stay
+ * bare; one a hand-edited file holds may need quotes to be pasted.
+ */
+const shellWord = (word: string): string => /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`
+
+/** The command that logs in again as `profile`, as a user can paste it. */
+export const loginCommand = (cli: string, profile: string): string => `${cli} auth login --profile ${shellWord(profile)}`
+
 /** The session's refresh token was refused (expired, revoked, or reused): only a new login helps. */
 export class SessionExpired extends Data.TaggedError("SessionExpired")<{ readonly cli: string; readonly profile: string }> {
   override get message() {
-    return `session expired, run \`${this.cli} auth login\` (profile ${this.profile})`
+    return `session expired, run \`${loginCommand(this.cli, this.profile)}\``
   }
 }

@@ -31,7 +31,7 @@ export const layerLive = (brand: Brand.BrandShape) => {
     PlatformApi.layer.pipe(Layer.provide(http)),
     OAuthClient.layer.pipe(Layer.provide(http)),
     Browser.layer,
-    Prompt.layer.pipe(Layer.provide(layerPlatform)),
+    Prompt.layer.pipe(Layer.provide(layerPlatform), Layer.provide(Tty.layer)),
     Tty.layer,
     layerPlatform
   ).pipe(Layer.provideMerge(Brand.layer(brand)))

@@ -41,6 +41,9 @@ export interface ProfileView {
   readonly storage: string | null
   readonly createdAt: string
   readonly updatedAt: string
+  /** For a session: when its access token expires (ISO 8601) and whether it can be refreshed; else `null`. */
+  readonly expiresAt: string | null
+  readonly canRefresh: boolean | null
 }
 
 export const view = (config: ConfigFile, name: string, profile: Profile): ProfileView => ({
@@ -55,8 +58,27 @@ export const view = (config: ConfigFile, name: string, profile: Profile): Profil
   maskedKey: profile.apiKey?.hint ?? null,
   storage: storageLabel((profile.apiKey ?? profile.session)?.storage),
   createdAt: profile.createdAt,
-  updatedAt: profile.updatedAt
+  updatedAt: profile.updatedAt,
+  expiresAt: null,
+  canRefresh: null
 })
+
+/**
+ * `view` with the session's expiry read from the secret store. A session that cannot be read
+ * (missing, unreadable, a keyring that does not answer) shows `null`s; listing goes on.
+ */
+const viewWithSession = (config: ConfigFile, name: string, profile: Profile) =>
+  Effect.gen(function*() {
+    const shown = view(config, name, profile)
+    if (profile.apiKey !== undefined || profile.session === undefined) return shown
+    const tokens = yield* Effect.option(Session.read(name, profile))
+    if (Option.isNone(tokens)) return shown
+    return {
+      ...shown,
+      expiresAt: new Date(tokens.value.expiresAt).toISOString(),
+      canRefresh: tokens.value.refreshToken !== undefined
+    } satisfies ProfileView as ProfileView
+  })
 
 /** How a store is shown to people: the file is plaintext, and says so. */
 export const storageLabel = (storage: StorageKind | "env" | undefined): string | null =>
@@ -72,7 +94,7 @@ export const list = Effect.fn("Profiles.list")(function*() {
   const config = yield* (yield* ConfigStore).read
   return {
     environment: config.currentEnvironment,
-    profiles: inEnvironment(config).map(([name, p]) => view(config, name, p))
+    profiles: yield* Effect.forEach(inEnvironment(config), ([name, p]) => viewWithSession(config, name, p))
   }
 })
 
@@ -86,7 +108,7 @@ export const get = Effect.fn("Profiles.get")(function*(name: string) {
   yield* Names.validateExisting("profile", name, config.profiles)
   const profile = own(config.profiles, name)
   if (profile === undefined) return yield* unknownProfile(brand, name)
-  return view(config, name, profile)
+  return yield* viewWithSession(config, name, profile)
 })
 
 /** Ask for a profile of the current environment when the user gave none and may be asked. */
@@ -166,8 +188,12 @@ export const logout = Effect.fn("Profiles.logout")(function*(name: Option.Option
           return [k, rest]
         })
       )
+      // Left without a current profile: the ones a user may pick instead.
+      const others = wasCurrent
+        ? Object.keys(profiles).filter((n) => own(profiles, n)?.environment === stored.environment).sort((a, b) => a.localeCompare(b))
+        : []
       return [
-        { name: target, wasCurrent, revoked: stored.session !== undefined && Option.isNone(revocationFailed) },
+        { name: target, wasCurrent, revoked: stored.session !== undefined && Option.isNone(revocationFailed), others },
         { ...config, profiles, environments, currentProfile: wasCurrent ? null : config.currentProfile }
       ] as const
     })

@@ -67,5 +67,13 @@ export const use = Effect.fn("Projects.use")(function*(
   const teams = yield* api.teams(resolved.credential).pipe(Effect.orElseSucceed(() => []))
   const team = Option.fromNullable(teams.find((t) => t.id === project.teamId))
   yield* Profiles.setProject(profile.name, project, team)
-  return { profile: profile.name, project: { id: project.id, name: project.name }, team: Option.getOrNull(team) }
+  // The project decides the team: a project of another team moves the profile to that team.
+  const before = profile.profile.team ?? null
+  return {
+    profile: profile.name,
+    project: { id: project.id, name: project.name },
+    team: Option.getOrNull(team),
+    previousTeam: before,
+    teamChanged: before !== null && before.id !== project.teamId
+  }
 })

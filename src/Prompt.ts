@@ -3,12 +3,14 @@
  * Use cases ask only when `Tty.interactive` says they may; the scripted layer lets tests answer.
  */
 import * as CliPrompt from "@effect/cli/Prompt"
+import * as Terminal from "@effect/platform/Terminal"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
-import { Cancelled } from "./Errors.js"
+import { Cancelled, InvalidInput } from "./Errors.js"
+import { Tty } from "./Tty.js"
 
 export interface Choice<A> {
   readonly title: string
@@ -16,26 +18,45 @@ export interface Choice<A> {
   readonly description?: string
 }
 
+/** Why a question got no answer: Ctrl-C/Ctrl-D/Esc (`Cancelled`), or standard input at its end. */
+export type NoAnswer = Cancelled | InvalidInput
+
 export interface PromptShape {
-  readonly secret: (message: string) => Effect.Effect<Redacted.Redacted, Cancelled>
-  readonly select: <A>(message: string, choices: ReadonlyArray<Choice<A>>) => Effect.Effect<A, Cancelled>
+  /** Masked entry: one `*` per character typed. */
+  readonly secret: (message: string) => Effect.Effect<Redacted.Redacted, NoAnswer>
+  readonly select: <A>(message: string, choices: ReadonlyArray<Choice<A>>) => Effect.Effect<A, NoAnswer>
 }
 
 export class Prompt extends Context.Tag("latchkey/Prompt")<Prompt, PromptShape>() {}
 
-/** Prompts on the real terminal, through @effect/cli's prompt widgets. */
-export const layer: Layer.Layer<Prompt, never, CliPrompt.Prompt.Environment> = Layer.effect(
+/** End-of-input at a question is an error, not a wait that never ends (`--interactive < /dev/null`). */
+export const inputEndedReason = "no answer: standard input ended"
+
+/**
+ * Prompts on the real terminal, through @effect/cli's prompt widgets. A question ended by Ctrl-C or
+ * by the end of standard input finishes its line first, so what follows starts on a line of its own.
+ */
+export const layer: Layer.Layer<Prompt, never, CliPrompt.Prompt.Environment | Tty> = Layer.effect(
   Prompt,
   Effect.gen(function*() {
     const context = yield* Effect.context<CliPrompt.Prompt.Environment>()
-    const run = <A>(prompt: CliPrompt.Prompt<A>) =>
-      CliPrompt.run(prompt).pipe(
-        Effect.catchTag("QuitException", () => new Cancelled()),
-        Effect.provide(context)
+    const terminal = yield* Terminal.Terminal
+    const tty = yield* Tty
+    const endLine = terminal.display("\n").pipe(Effect.ignore)
+    const run = <A>(prompt: CliPrompt.Prompt<A>): Effect.Effect<A, NoAnswer> =>
+      Effect.raceFirst(
+        CliPrompt.run(prompt).pipe(
+          Effect.catchTag("QuitException", () => Effect.zipRight(endLine, new Cancelled())),
+          Effect.provide(context)
+        ),
+        tty.inputEnded.pipe(Effect.zipRight(Effect.zipRight(endLine, new InvalidInput({ reason: inputEndedReason }))))
+      ).pipe(
+        // A SIGINT that reaches the process while the question is shown (no raw mode to read it as a key).
+        Effect.onInterrupt(() => endLine)
       )
     return Prompt.of({
       secret: (message) =>
-        run(CliPrompt.hidden({
+        run(CliPrompt.password({
           message,
           validate: (s) => s.trim().length > 0 ? Effect.succeed(s.trim()) : Effect.fail("must not be empty")
         })),

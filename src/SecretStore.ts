@@ -154,13 +154,17 @@ export const make = (backends: { readonly file: Backend; readonly keyring: Backe
   return SecretStore.of({
     store: (ref, value, options) =>
       Effect.gen(function*() {
+        // Plaintext storage is never silent, and said once, before the file is written (gh
+        // announces its fallback afterwards), whether chosen or fallen back to.
         if (options.insecure || !backends.keyringEnabled) {
+          yield* Console.error(
+            `${backends.cli}: storing the credential in plaintext (mode 0600) in ${backends.file.location} (${options.insecure ? "--insecure-storage" : `${backends.disableVariable}=0`})`
+          )
           yield* backends.file.set(ref, value)
           return "file" as const
         }
         const written = yield* Effect.either(backends.keyring.set(ref, value))
         if (written._tag === "Right") return "keyring" as const
-        // Said before the plaintext is written, not after (gh announces its fallback afterwards).
         yield* Console.error(
           `${backends.cli}: the OS keyring is not available (${written.left.reason}); storing the credential in plaintext in ${backends.file.location} instead (--insecure-storage or ${backends.disableVariable}=0 skips the keyring)`
         )

@@ -70,10 +70,10 @@ export const read = Effect.fn("Session.read")(function*(name: string, profile: P
   const storage = profile.session?.storage ?? "file"
   const stored = yield* secrets.get(ref(profile), storage)
   if (Option.isNone(stored)) {
-    return yield* new NotAuthenticated({ reason: `the session of profile ${name} is missing from ${secrets.location(storage)}`, cli: brand.name })
+    return yield* new NotAuthenticated({ reason: `the session of profile ${name} is missing from ${secrets.location(storage)}`, cli: brand.name, profile: name })
   }
   return yield* Schema.decode(codec)(Redacted.value(stored.value)).pipe(
-    Effect.mapError(() => new NotAuthenticated({ reason: `the stored session of profile ${name} is unreadable`, cli: brand.name }))
+    Effect.mapError(() => new NotAuthenticated({ reason: `the stored session of profile ${name} is unreadable`, cli: brand.name, profile: name }))
   )
 })
 
@@ -82,6 +82,8 @@ export interface AccessToken {
   readonly expiresAt: number
   /** This call refreshed the session at the provider. */
   readonly refreshed: boolean
+  /** The session holds a refresh token, so it can outlive this access token. */
+  readonly canRefresh: boolean
 }
 
 /**
@@ -96,13 +98,14 @@ export const accessToken = Effect.fn("Session.accessToken")(function*(
   const brand = yield* Brand
   const session = profile.session
   if (session === undefined) {
-    return yield* new NotAuthenticated({ reason: `profile ${name} has no session`, cli: brand.name })
+    return yield* new NotAuthenticated({ reason: `profile ${name} has no session`, cli: brand.name, profile: name })
   }
   const fresh = (tokens: SessionTokens, now: number) => tokens.expiresAt - now > REFRESH_MARGIN_MILLIS
   const result = (tokens: SessionTokens, refreshed: boolean): AccessToken => ({
     token: Redacted.make(tokens.accessToken),
     expiresAt: tokens.expiresAt,
-    refreshed
+    refreshed,
+    canRefresh: tokens.refreshToken !== undefined
   })
   const seen = yield* read(name, profile)
   if (!options.force && fresh(seen, yield* Clock.currentTimeMillis)) return result(seen, false)

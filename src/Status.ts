@@ -27,6 +27,9 @@ export interface StatusView {
   /** `true` when the platform accepted the credential just now; `false` with `verifyError` when it could not be asked, or with `--offline`. */
   readonly verified: boolean
   readonly verifyError: string | null
+  /** For a session: when its access token expires (ISO 8601) and whether the session can refresh it; `null` for an API key. */
+  readonly expiresAt: string | null
+  readonly canRefresh: boolean | null
 }
 
 export const status = Effect.fn("Status.status")(function*(flags: Credentials.Flags, options: { readonly verify: boolean } = { verify: true }) {
@@ -61,6 +64,8 @@ export const status = Effect.fn("Status.status")(function*(flags: Credentials.Fl
     team: Option.getOrNull(Option.flatMap(stored, (p) => Option.fromNullable(p.team))),
     project: Option.getOrNull(project),
     verified: me.checked && me.error === null,
-    verifyError: me.error
+    verifyError: me.error,
+    expiresAt: Option.getOrNull(Option.map(resolved.session, (x) => new Date(x.expiresAt).toISOString())),
+    canRefresh: Option.getOrNull(Option.map(resolved.session, (x) => x.canRefresh))
   } satisfies StatusView as StatusView
 })

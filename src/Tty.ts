@@ -17,6 +17,11 @@ export interface TtyShape {
   readonly readStdin: Effect.Effect<string, InvalidInput>
   /** Write to stderr without a newline (for a spinner that redraws its line). */
   readonly writeStderr: (text: string) => Effect.Effect<void>
+  /**
+   * Completes once standard input has reached its end (at once if it already has); never on a
+   * terminal, where Ctrl-D is a keypress. A prompt races its answer against it.
+   */
+  readonly inputEnded: Effect.Effect<void>
 }
 
 /** More than this on standard input is refused: a key or a token is a few hundred bytes. */
@@ -52,11 +57,25 @@ export const layer: Layer.Layer<Tty> = Layer.sync(Tty, () =>
           ? e
           : new InvalidInput({ reason: `cannot read standard input: ${e instanceof Error ? e.message : String(e)}` })
     }),
-    writeStderr: (text) => Effect.sync(() => void process.stderr.write(text))
+    writeStderr: (text) => Effect.sync(() => void process.stderr.write(text)),
+    inputEnded: Effect.async<void>((resume) => {
+      const stdin = process.stdin
+      if (stdin.readableEnded || stdin.destroyed) return resume(Effect.void)
+      const ended = () => resume(Effect.void)
+      stdin.once("end", ended)
+      stdin.once("close", ended)
+      return Effect.sync(() => {
+        stdin.off("end", ended)
+        stdin.off("close", ended)
+      })
+    })
   }))
 
-/** Fixed answers, for tests: `layerTest({ stdin: "lk_…\n" })` is a pipe; `{ tty: true }` a terminal. */
-export const layerTest = (options: { readonly tty?: boolean; readonly stdin?: string } = {}): Layer.Layer<Tty> =>
+/**
+ * Fixed answers, for tests: `layerTest({ stdin: "lk_…\n" })` is a pipe; `{ tty: true }` a terminal;
+ * `{ inputEnded: true }` a standard input already at its end.
+ */
+export const layerTest = (options: { readonly tty?: boolean; readonly stdin?: string; readonly inputEnded?: boolean } = {}): Layer.Layer<Tty> =>
   Layer.succeed(
     Tty,
     Tty.of({
@@ -64,6 +83,7 @@ export const layerTest = (options: { readonly tty?: boolean; readonly stdin?: st
       stdoutIsTTY: options.tty ?? false,
       stderrIsTTY: options.tty ?? false,
       readStdin: Effect.succeed(options.stdin ?? ""),
-      writeStderr: () => Effect.void
+      writeStderr: () => Effect.void,
+      inputEnded: options.inputEnded === true ? Effect.void : Effect.never
     })
   )

@@ -1,9 +1,11 @@
 /** Runtime wiring of the reference CLI: latchkey's brand, live layers, exit code. */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Brand from "./Brand.js"
 import { run } from "./cli/Cli.js"
+import { ExitCode } from "./Errors.js"
 import { layerLive } from "./Layers.js"
 
 declare const __LATCHKEY_VERSION__: string
@@ -13,5 +15,12 @@ const brand = Brand.make({ version: typeof __LATCHKEY_VERSION__ === "string" ? _
 NodeRuntime.runMain(run(process.argv.slice(2)).pipe(Effect.provide(layerLive(brand))), {
   disableErrorReporting: true,
   disablePrettyLogger: true,
-  teardown: (exit, onExit) => onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : 1)
+  // `run` never fails; it ends interrupted only on SIGINT/SIGTERM (Ctrl-C while not at a prompt),
+  // which is a cancellation: 130, as at a prompt (README, "Exit codes").
+  teardown: (exit, onExit) =>
+    onExit(
+      Exit.isSuccess(exit)
+        ? typeof exit.value === "number" ? exit.value : 1
+        : Cause.isInterruptedOnly(exit.cause) ? ExitCode.Cancelled : 1
+    )
 })

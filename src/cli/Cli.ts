@@ -175,6 +175,13 @@ export const run = (argv: ReadonlyArray<string>) =>
       }
     })
     return yield* execute.pipe(
+      // Ctrl-C outside a prompt (a SIGINT, which runMain turns into an interruption): the
+      // finalizers have run (the spinner's line is erased), so the line is said last. A prompt's
+      // Ctrl-C is a keypress in raw mode and arrives as `Cancelled`, which says the same below.
+      // `sandbox` serves until interrupted: Ctrl-C is how it ends, not a cancellation.
+      Effect.onInterrupt(() =>
+        line._tag === "Run" && line.path[1]?.name === "sandbox" ? Effect.void : Console.error(`${brand.name}: cancelled`)
+      ),
       Effect.catchAllCause((cause) =>
         Effect.gen(function*() {
           const failure = Cause.failureOption(cause)

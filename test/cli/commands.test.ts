@@ -222,7 +222,7 @@ describe("device-flow login through the CLI", () => {
       assert.strictEqual(yield* expiring.run("auth", "login", "--team", "acme"), 0)
       expiring.platform.refreshTokens.clear()
       assert.strictEqual(yield* expiring.run("auth", "print-token"), 4)
-      assert.include(expiring.err(), "session expired, run `latchkey auth login`")
+      assert.include(expiring.err(), "session expired, run `latchkey auth login --profile alice@example.com`")
     }))
 })
 

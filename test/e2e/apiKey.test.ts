@@ -57,8 +57,9 @@ describe("API-key flow, end to end", () => {
     let r = await cli("auth", "set-key", ALICE_ACME)
     assert.strictEqual(r.code, 0, r.stderr)
     assert.strictEqual(r.stdout.trim(), "Logged in as alice@example.com (Acme Research) as profile alice-key-7e2b")
-    // Plaintext storage is announced, with the file.
-    assert.include(r.stderr, `the credential is stored in plaintext (mode 0600) in ${path.join(configDir, "secrets.json")}`)
+    // Plaintext storage is announced, with the file and why, once.
+    assert.include(r.stderr, `latchkey: storing the credential in plaintext (mode 0600) in ${path.join(configDir, "secrets.json")} (LATCHKEY_KEYRING=0)`)
+    assert.strictEqual(r.stderr.split("plaintext").length - 1, 1, r.stderr)
 
     r = await cli("auth", "status")
     assert.strictEqual(r.code, 0, r.stderr)

@@ -224,7 +224,7 @@ describe("hostile issuer: a logged-in session", () => {
     issuer.use({ refresh: { status: 400, text: "", contentType: "text/plain" } })
     const result = await session.cli("auth", "refresh")
     const line = refused(result, { code: 4, secrets: ["hostile-rt-", "hostile-at-"] })
-    assert.strictEqual(line, "latchkey: session expired, run `latchkey auth login` (profile mallory@example.com)")
+    assert.strictEqual(line, "latchkey: session expired, run `latchkey auth login --profile mallory@example.com`")
     assert.deepStrictEqual(session.secrets(), before)
   }, 30_000)
 

@@ -130,6 +130,8 @@ describe("without D-Bus", () => {
     const warning = r.stderr.split("\n").find((l) => l.includes("the OS keyring is not available"))
     assert.isDefined(warning, r.stderr)
     assert.include(warning, `storing the credential in plaintext in ${path.join(configDir, "secrets.json")} instead`)
+    // One announcement, before writing: no second line about plaintext after the login.
+    assert.strictEqual(r.stderr.split("plaintext").length - 1, 1, r.stderr)
     assert.strictEqual(fs.statSync(path.join(configDir, "secrets.json")).mode & 0o777, 0o600)
     const status = await cli("auth", "status")
     assert.include(status.stdout, "Storage:     file (plaintext)")

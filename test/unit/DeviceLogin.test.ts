@@ -297,7 +297,7 @@ describe("sessions", () => {
       yield* TestClock.adjust("3600 seconds")
       const error = yield* Effect.flip(t.provide(Credentials.resolve(Credentials.noFlags)))
       assert.strictEqual(error._tag, "SessionExpired")
-      assert.strictEqual(error.message, "session expired, run `latchkey auth login` (profile alice@example.com)")
+      assert.strictEqual(error.message, "session expired, run `latchkey auth login --profile alice@example.com`")
     }))
 
   it.effect("logout revokes the refresh token, then removes profile and secret", () =>

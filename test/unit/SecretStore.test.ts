@@ -122,7 +122,7 @@ describe("SecretStore: the OS keyring, with an announced fallback", () => {
       assert.strictEqual(Redacted.value(Option.getOrThrow(yield* secrets.get(ref, storage))), "lk_secret_value")
     }))
 
-  it.scoped("--insecure-storage and LATCHKEY_KEYRING=0 choose the file without trying the keyring, silently", () =>
+  it.scoped("--insecure-storage and LATCHKEY_KEYRING=0 choose the file without trying the keyring, announced once, before writing", () =>
     Effect.gen(function*() {
       const memory = yield* Keyring.makeMemory
       const flagged = yield* store(memory.keyring)
@@ -130,7 +130,10 @@ describe("SecretStore: the OS keyring, with an announced fallback", () => {
       const variable = yield* store(memory.keyring, { LATCHKEY_KEYRING: "0" })
       assert.strictEqual(yield* variable.secrets.store(ref, secret, { insecure: false }), "file")
       assert.strictEqual(memory.entries.size, 0, "the keyring was not touched")
-      assert.deepStrictEqual([...flagged.t.recorded.stderr, ...variable.t.recorded.stderr], [])
+      // Plaintext storage is never silent: one line naming the file and the choice (the login's
+      // output says nothing more about it).
+      assert.deepStrictEqual(flagged.t.recorded.stderr, [`latchkey: storing the credential in plaintext (mode 0600) in ${flagged.file} (--insecure-storage)`])
+      assert.deepStrictEqual(variable.t.recorded.stderr, [`latchkey: storing the credential in plaintext (mode 0600) in ${variable.file} (LATCHKEY_KEYRING=0)`])
     }))
 })
 

@@ -54,7 +54,7 @@ describe("refreshing a session (RFC 6749 §6)", () => {
     Effect.gen(function*() {
       const error = yield* refreshAnswer(() => html(400, ""))
       assert.strictEqual(error._tag, "SessionExpired")
-      assert.strictEqual(error.message, "session expired, run `latchkey auth login` (profile work)")
+      assert.strictEqual(error.message, "session expired, run `latchkey auth login --profile work`")
       assert.strictEqual(exitCode(error as never), 4)
     }))
 

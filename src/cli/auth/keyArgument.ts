@@ -7,14 +7,14 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { InvalidInput, UsageError } from "../../Errors.js"
-import { Prompt } from "../../Prompt.js"
+import type { KeyInput } from "../../ApiKeyLogin.js"
 import { firstLine, Tty } from "../../Tty.js"
 
 /** The argument that means "read it from standard input". */
 export const STDIN = "-"
 
 /**
- * The key itself, or for `-`: the first non-empty line of standard input, trimmed. A terminal on
+ * The key itself (or `"prompt"`, to be asked where it is validated), or for `-`: the first non-empty line of standard input, trimmed. A terminal on
  * standard input gets a masked prompt when the command may prompt, else a usage error: typing a
  * key into an unmasked terminal would echo it.
  */
@@ -22,10 +22,11 @@ export const resolve = Effect.fn("keyArgument.resolve")(function*(key: Redacted.
   readonly flag: string
   readonly interactive: boolean
 }) {
-  if (Redacted.value(key) !== STDIN) return key
+  if (Redacted.value(key) !== STDIN) return key as KeyInput
   const tty = yield* Tty
   if (tty.stdinIsTTY) {
-    if (options.interactive) return yield* (yield* Prompt).secret("API key")
+    // Asked (and asked again when refused) where the key is validated.
+    if (options.interactive) return "prompt" as KeyInput
     return yield* new UsageError({ reason: `${options.flag} - reads the key from standard input, which is a terminal here; pipe the key in` })
   }
   const line = firstLine(yield* tty.readStdin)
@@ -34,5 +35,5 @@ export const resolve = Effect.fn("keyArgument.resolve")(function*(key: Redacted.
   if (/[\u0000-\u001f\u007f-\u009f]/.test(line.value)) {
     return yield* new InvalidInput({ reason: "the API key on standard input contains control characters" })
   }
-  return Redacted.make(line.value)
+  return Redacted.make(line.value) as KeyInput
 })

@@ -1,11 +1,13 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Brand } from "../../Brand.js"
 import * as Profiles from "../../Profiles.js"
 import { globals, type OutputFormat } from "../Globals.js"
 import { emit, note, orDash, table } from "../Render.js"
+import { sessionLine } from "./status.js"
 import * as Help from "../Help.js"
 
 const rows = (profiles: ReadonlyArray<Profiles.ProfileView>) =>
@@ -22,11 +24,12 @@ const rows = (profiles: ReadonlyArray<Profiles.ProfileView>) =>
     ])
   )
 
-const show = (p: Profiles.ProfileView) =>
+const show = (p: Profiles.ProfileView, now: number) =>
   [
     `${p.current ? "* " : ""}${p.name}`,
     `  User:        ${p.user ? p.user.email : "-"}`,
     `  Method:      ${p.method === "api-key" ? `API key ${p.maskedKey}` : orDash(p.method)}`,
+    ...(p.expiresAt === null ? [] : [`  Session:     ${sessionLine(p.expiresAt, p.canRefresh, now)}`]),
     `  Storage:     ${orDash(p.storage)}`,
     `  Environment: ${p.environment}`,
     `  API URL:     ${p.apiUrl}`,
@@ -38,7 +41,8 @@ const handler = (name: Option.Option<string>, output: OutputFormat) =>
   Effect.gen(function*() {
     const brand = yield* Brand
     if (Option.isSome(name)) {
-      return yield* emit(output, yield* Profiles.get(name.value), show)
+      const now = yield* Clock.currentTimeMillis
+      return yield* emit(output, yield* Profiles.get(name.value), (p) => show(p, now))
     }
     const { environment, profiles } = yield* Profiles.list()
     yield* emit(output, profiles, rows)

@@ -14,10 +14,7 @@ export const renderLogin = <A extends Shown>(format: OutputFormat, result: A, cl
       const team = r.team ? ` (${r.team.name})` : ""
       return `Logged in as ${who}${team} as profile ${r.profile}`
     })
-    if (result.storage === "file") {
-      // Plaintext storage is never silent (see PEERS.md on gh's silent fallback).
-      yield* note(`${cli}: the credential is stored in plaintext (mode 0600) in ${result.storageLocation}`)
-    }
+    // Plaintext storage was announced once, before writing, by the secret store (SecretStore.make).
     if (format === "text") {
       if (result.project) {
         yield* note(`Project: ${result.project.name ?? result.project.id} (${result.project.id}); change it with \`${cli} projects use\``)

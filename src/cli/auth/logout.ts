@@ -23,6 +23,12 @@ export const logout = Command.make(
         { profile: result.name, wasCurrent: result.wasCurrent, revoked: result.revoked },
         (r) => `Logged out ${r.profile}${r.revoked ? " (session revoked)" : ""}`
       )
+      if (result.others.length > 0) {
+        const names = result.others.slice(0, 5).join(", ") + (result.others.length > 5 ? ", …" : "")
+        yield* note(
+          `No profile is current now; ${result.others.length === 1 ? `profile ${names} remains` : `profiles ${names} remain`} in this environment: \`${brand.name} auth use ${result.others.length === 1 ? result.others[0] : "NAME"}\` makes ${result.others.length === 1 ? "it" : "one"} current`
+        )
+      }
       if (Option.isSome(result.envKeyStillSet)) {
         // inf says "Signed out" while its API-key variable still authenticates; say so instead.
         yield* note(`${brand.name}: ${result.envKeyStillSet.value} is still set and still authenticates; unset it to log out completely`)

@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Projects from "../../Projects.js"
 import { flags, type Globals, globals, interactive } from "../Globals.js"
-import { emit, table } from "../Render.js"
+import { emit, note, table } from "../Render.js"
 import * as Help from "../Help.js"
 
 export const get = Command.make("get", { globals }, ({ globals: g }) =>
@@ -25,6 +25,11 @@ const useHandler = ({ globals: g, id }: { readonly globals: Globals; readonly id
   Effect.gen(function*() {
     const result = yield* Projects.use(flags(g), Option.orElse(id, () => g.project), yield* interactive(g))
     yield* emit(g.output, result, (r) => `Profile ${r.profile} now uses project ${r.project.name} (${r.project.id})`)
+    if (result.teamChanged && result.previousTeam !== null) {
+      const was = result.previousTeam
+      const now = result.team === null ? `the team of ${result.project.id}` : `${result.team.name} (${result.team.slug})`
+      yield* note(`Team changed from ${was.name} (${was.slug}) to ${now}`)
+    }
   })
 
 export const use = Command.make("use", { globals, id }, useHandler).pipe(
