@@ -8,11 +8,14 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Credentials from "../Credentials.js"
+import { sanitize, truncate } from "../internal/text.js"
 import * as Settings from "../Settings.js"
 import { Tty } from "../Tty.js"
 
 export const FORMATS = ["text", "json", "yaml", "jsonl", "none"] as const
 export type Format = typeof FORMATS[number]
+const isFormat = (value: string): value is Format => (FORMATS as ReadonlyArray<string>).includes(value)
+
 /** `--jq EXPR`: the JSON payload filtered through jq (see Jq.ts). */
 export interface JqOutput {
   readonly jq: string
@@ -22,19 +25,25 @@ export type OutputFormat = Format | JqOutput
 
 export const globals = Options.all({
   profile: Options.text("profile").pipe(
+    Options.withPseudoName("name"),
     Options.withDescription("Use this stored profile; beats the API-key and profile environment variables and the current profile"),
     Options.optional
   ),
   project: Options.text("project").pipe(
+    Options.withPseudoName("id"),
     Options.withDescription("Project for this command; beats the project environment variable and the profile's project"),
     Options.optional
   ),
-  output: Options.choice("output", FORMATS).pipe(
+  // Text rather than a choice, so that a wrong value is refused naming the option (the library's
+  // own message names neither the option nor the value).
+  output: Options.text("output").pipe(
+    Options.withPseudoName(FORMATS.join("|")),
     Options.withAlias("o"),
     Options.withDescription("Output format: text, json, yaml, jsonl (one object per line, one line per list item) or none (nothing on stdout)"),
     Options.optional
   ),
   jq: Options.text("jq").pipe(
+    Options.withPseudoName("expr"),
     Options.withAlias("q"),
     Options.withDescription("Filter the JSON output through this jq expression; strings print raw"),
     Options.optional
@@ -51,11 +60,18 @@ export const globals = Options.all({
     if (g.interactive && g.noInteractive) {
       return Effect.fail(ValidationError.invalidValue(HelpDoc.p("--interactive and --no-interactive exclude each other")))
     }
+    if (Option.isSome(output) && !isFormat(output.value)) {
+      return Effect.fail(ValidationError.invalidValue(HelpDoc.p(
+        `--output must be one of ${FORMATS.join(", ")}, not '${truncate(sanitize(output.value), 40)}'`
+      )))
+    }
     // --jq means JSON: it goes with -o json or jsonl, and any other explicit format is a usage error.
     if (Option.isSome(jq) && Option.isSome(output) && output.value !== "json" && output.value !== "jsonl") {
       return Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--jq prints JSON; it does not go with -o ${output.value}`)))
     }
-    const format: OutputFormat = Option.isSome(jq) ? { jq: jq.value } : Option.getOrElse(output, (): Format => "text")
+    const format: OutputFormat = Option.isSome(jq)
+      ? { jq: jq.value }
+      : Option.getOrElse(Option.filter(output, isFormat), (): Format => "text")
     return Effect.succeed({ ...g, output: format })
   })
 )

@@ -61,7 +61,7 @@ describe("help", () => {
         for (const line of text.split("\n")) assert.isAtMost(line.length, 80, `too long: ${line}`)
         const node = path.reduce((n, name) => n.children.find((c) => c.name === name)!, tree)
         for (const c of node.children) assert.match(text, new RegExp(`^  ${c.name} `, "m"))
-        assert.strictEqual(text.match(/^ {6}--profile string/gm)?.length, 1, "--profile listed once")
+        assert.strictEqual(text.match(/^ {6}--profile name/gm)?.length, 1, "--profile listed once")
       }))
   }
 
@@ -113,6 +113,8 @@ describe("errors on the command line", () => {
     [["auth", "set-key"], "latchkey: Missing argument <key>", "latchkey auth set-key"],
     [["auth", "status", "-ojson"], "latchkey: unknown option '-ojson'; did you mean '-o json'?", "latchkey auth status"],
     [["auth", "status", "--output"], "latchkey: --output needs a value (text|json|yaml|jsonl|none)", "latchkey auth status"],
+    [["auth", "status", "-o", "xml"], "latchkey: --output must be one of text, json, yaml, jsonl, none, not 'xml'", "latchkey auth status"],
+    [["auth", "list", "--output=\x1b]0;t\x07x"], "latchkey: --output must be one of text, json, yaml, jsonl, none, not 'x'", "latchkey auth list"],
     [["auth", "status", "--profle", "x"], "latchkey: unknown option '--profle'; did you mean '--profile'?", "latchkey auth status"],
     [["sandbox", "--port", "abc"], "latchkey: 'abc' is not an integer", "latchkey sandbox"],
     [["auth", "status", "--interactive", "--no-interactive"], "latchkey: --interactive and --no-interactive exclude each other", "latchkey auth status"],

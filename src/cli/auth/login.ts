@@ -95,6 +95,7 @@ export const login = Command.make(
     ),
     noSwitch: Options.boolean("no-switch").pipe(Options.withDescription("Store the profile without making it current")),
     team: Options.text("team").pipe(
+      Options.withPseudoName("team"),
       Options.withDescription("Team to act for: id or slug, else slug or name ignoring case"),
       Options.optional
     ),
