@@ -140,7 +140,7 @@ export const run = (argv: ReadonlyArray<string>) =>
             : line.shell === "zsh"
             ? Descriptor.getZshCompletions(root.descriptor, brand.name)
             : Descriptor.getFishCompletions(root.descriptor, brand.name))
-          yield* Console.log(lines.join("\n"))
+          yield* Console.log(CommandLine.completionScript(line.shell, brand.name, lines).join("\n"))
           return ExitCode.Ok
         }
         case "BuiltIn": {

@@ -96,3 +96,26 @@ export const leftover = (token: string, verb: Help.Node): string => {
   const close = verb.options.map((o) => o.long).filter((l) => levensteinDistance(name, l, cliConfig) <= cliConfig.autoCorrectLimit)
   return `unknown option '${shown}'${close.length > 0 ? `; did you mean ${close.map((c) => `'${c}'`).join(" or ")}?` : ""}`
 }
+
+/**
+ * @effect/cli's completion script, made to fit: the hidden built-ins (`--log-level`, `--wizard`)
+ * are left out, and the zsh script completes on the first Tab when it is autoloaded from
+ * `$fpath` as `_NAME` (the library's script only registers itself then, and completes from the
+ * second Tab on).
+ */
+export const completionScript = (shell: "bash" | "zsh" | "fish", name: string, lines: ReadonlyArray<string>): Array<string> =>
+  lines
+    .filter((line) =>
+      shell === "fish"
+        ? !/ -l (?:log-level|wizard)\b/.test(line)
+        : shell === "zsh"
+        ? !/^\s*'--(?:log-level|wizard)\[/.test(line)
+        : true
+    )
+    .map((line) =>
+      shell === "bash" && /^\s*opts="/.test(line)
+        ? line.replace(/ --(?:log-level|wizard)(?=[ "])/g, "")
+        : shell === "zsh"
+        ? line.replace(`if [ "$funcstack[1]" = "_${name}_zsh_completions" ]`, `if [ "$funcstack[1]" = "_${name}" ]`)
+        : line
+    )

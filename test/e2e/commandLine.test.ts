@@ -3,7 +3,7 @@
  * latchkey's arguments (`--env-file`, nodejs/node#54232), help in a pipe, usage errors, globals
  * before the verb.
  */
-import { spawn, spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { assert, beforeAll, describe, it } from "vitest"
@@ -77,14 +77,4 @@ describe("the command line, end to end", () => {
     assert.match(v.stdout, /^\d+\.\d+\.\d+\S*\n$/)
   })
 
-  it("--completions bash completes commands and verbs", async () => {
-    const script = await exec(["--completions", "bash"])
-    assert.strictEqual(script.code, 0)
-    const dir = Subprocess.tempDir()
-    fs.writeFileSync(path.join(dir, "latchkey.bash"), script.stdout)
-    const complete = (words: ReadonlyArray<string>) =>
-      spawnSync("bash", ["-c", `source "$1"; COMP_WORDS=(${words.join(" ")}); COMP_CWORD=${words.length - 1}; _latchkey_bash_completions latchkey; echo "\${COMPREPLY[@]}"`, "bash", path.join(dir, "latchkey.bash")], { encoding: "utf8" }).stdout.trim()
-    assert.strictEqual(complete(["latchkey", "au"]), "auth")
-    assert.strictEqual(complete(["latchkey", "auth", "sta"]), "status")
-  })
 })
