@@ -36,16 +36,21 @@
  *
  * When a claim is stale (removed by whoever sees it so):
  * - its holder is a process on this host that is no longer running (`kill(pid, 0)`), at once;
- * - its age exceeds `staleAfter`, where age is the larger of "now minus its mtime" and "how long
- *   this process has seen it unchanged" (Clock time). A live holder refreshes its claim's mtime
- *   every `staleAfter / 6` (a heartbeat), so a holder slower than `staleAfter` keeps its lock; a
- *   claim whose mtime lies in the future still goes stale once it has sat unchanged that long;
+ * - its mtime is older than `staleAfter` AND this process has watched it sit unchanged for longer
+ *   than a heartbeat and a margin (`WATCH_MILLIS`), measured on the Clock's monotonic time. A
+ *   live holder refreshes its claim's mtime every `staleAfter / 6` (a heartbeat), so a holder
+ *   slower than `staleAfter` keeps its lock, and a jump of the wall clock (a resumed laptop, an
+ *   NTP step) cannot make a live claim look old: its next heartbeat comes before the watch ends.
+ *   A claim whose mtime lies in the future goes stale once it has been watched unchanged for
+ *   `staleAfter`;
  * - a file that only looks like a claim (a name that does not parse), and the fixed-name
  *   `file.lock` of earlier versions when it is empty or garbage, after `GRACE` (2 s) of age.
  *   The earlier versions' `file.lock` with a pid counts as a claim of that pid. It is the one
  *   name removed check-then-act, which is harmless: this version never creates it.
  * The one way to get two holders is a holder stalled (SIGSTOP, a frozen VM) for longer than
  * `staleAfter` between two heartbeats — the limit of every lock that survives its holder's crash.
+ * A pid is checked only by a process that shares its host and pid namespace (the claim's host
+ * part names both), and the lock is for local file systems: NFS caches directory listings.
  *
  * Waiting is a Clock-driven loop (`Effect.sleep` with jitter), so it works under TestClock.
  */
@@ -55,6 +60,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import { randomBytes } from "node:crypto"
+import { constants as fsConstants, statSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -68,6 +74,9 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024
 
 /** An unparsable lock file is stale after this long (a crash between its creation and its write). */
 export const GRACE_MILLIS = 2_000
+
+/** A live claim is judged stale only after being watched unchanged this long (a heartbeat and a margin). */
+export const WATCH_MILLIS = 7_000
 
 /** A temp file of a writer still running is removed only when older than this (its pid was reused). */
 export const TEMP_MAX_AGE_MILLIS = 10 * 60_000
@@ -138,7 +147,9 @@ export const readText = (
       const dir = path.dirname(file)
       const dirProblem = await checkDir(dir)
       if (dirProblem !== undefined) throw new Refused(dir, dirProblem)
-      const handle = await fs.open(file, "r").catch((e) => (errnoCode(e) === "ENOENT" ? undefined : Promise.reject(e)))
+      // O_NONBLOCK: opening a FIFO must not wait for a writer; the descriptor is refused below.
+      const handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK)
+        .catch((e) => (errnoCode(e) === "ENOENT" ? undefined : Promise.reject(e)))
       if (handle === undefined) return Option.none()
       try {
         // Checked on the open descriptor: what we check is what we read.
@@ -201,11 +212,21 @@ const isAlive = (pid: number): boolean => {
   }
 }
 
-/** This host, as it appears in claim names: a pid is only checked on the host that owns it. */
-const HOST = os.hostname().replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64) || "host"
+/**
+ * This host and pid namespace, as they appear in claim names: a pid is only checked where it
+ * means the same process (a container with the host's name has its own pids).
+ */
+export const HOST = (() => {
+  const name = os.hostname().replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 48) || "host"
+  try {
+    return `${name}-${statSync("/proc/self/ns/pid").ino.toString(36)}`
+  } catch {
+    return name // no /proc: one pid namespace per host
+  }
+})()
 
 const CLAIM = /^\.(.+)\.lock\.([A-Za-z0-9_-]{1,64})\.(\d{1,10})\.([0-9a-f]{16})$/
-const TEMP = /^\.(.+)\.(\d{1,10})\.([0-9a-z]*)\.tmp$/
+const TEMP = /^\.(.+)\.(\d{1,10})\.([0-9a-f]{12})\.tmp$/
 
 /**
  * Remove what crashed writers left in `file`'s directory: temp files and lock claims of processes
@@ -223,6 +244,8 @@ export const removeResidue = async (file: string): Promise<void> => {
     let remove = false
     if (claim) remove = claim[2] === HOST && !isAlive(Number(claim[3]))
     else if (temp) {
+      // Only names `writeAtomic` gives (a 12-hex-digit nonce), never a user's
+      // `.notes.2024.draft.tmp` beside a `.env`.
       remove = !isAlive(Number(temp[2]))
       if (!remove && temp[1] === base) {
         const stat = await fs.lstat(path.join(dir, name)).catch(() => undefined)
@@ -267,7 +290,7 @@ export const writeAtomic = (file: string, text: string): Effect.Effect<void, Con
 }
 
 export interface LockOptions {
-  /** Give up after waiting this long. */
+  /** Give up after waiting this long while the lock has not changed hands. */
   readonly timeout: Duration.DurationInput
   /** A claim whose holder is not running, or that has not been refreshed for this long, is broken. */
   readonly staleAfter: Duration.DurationInput
@@ -295,14 +318,15 @@ const inspect = async (
   const live: Array<string> = []
   await Promise.all(names.map(async (name) => {
     const full = path.join(dir, name)
-    const stat = await fs.lstat(full).catch(() => undefined)
+    const stat = await fs.lstat(full).catch((e) => (errnoCode(e) === "ENOENT" ? undefined : Promise.reject(e)))
     if (stat === undefined || !stat.isFile()) return // released meanwhile, or not ours to judge
-    // Age by mtime, or by how long we have seen it unchanged, whichever is larger: a future mtime
-    // cannot make a claim immortal, and a live holder's heartbeat changes the mtime.
+    // How old its mtime says it is, and how long we have watched it unchanged (monotonic time: a
+    // jump of the wall clock moves the first, never the second; a heartbeat resets the second).
     const key = `${name}\0${stat.mtimeMs}`
     const first = seen.get(key) ?? { mtimeMs: stat.mtimeMs, since: clockNow }
     seen.set(key, first)
-    const age = Math.max(Date.now() - stat.mtimeMs, clockNow - first.since)
+    const mtimeAge = Date.now() - stat.mtimeMs
+    const watched = clockNow - first.since
     let pid: number | undefined
     let checkPid = true
     if (name === legacy) {
@@ -323,8 +347,9 @@ const inspect = async (
       }
     }
     const stale = pid === undefined
-      ? age > GRACE_MILLIS
-      : (checkPid && !isAlive(pid)) || age > staleMillis
+      ? Math.max(mtimeAge, watched) > GRACE_MILLIS
+      : (checkPid && !isAlive(pid)) ||
+        (mtimeAge < 0 ? watched > staleMillis : mtimeAge > staleMillis && watched > Math.min(WATCH_MILLIS, staleMillis))
     if (stale) {
       await fs.unlink(full).catch(() => undefined)
       seen.delete(key)
@@ -358,17 +383,30 @@ const attempt = async (
   const base = path.basename(file)
   let claim = held
   if (claim !== undefined) {
-    // A kept claim stays fresh while it waits; if someone removed it as stale, start over.
+    // A kept claim stays fresh while it waits; if someone removed it as stale, start over. A
+    // claim we cannot refresh is removed, not left for others to wait on.
+    const kept = held!
     const now = new Date()
-    const kept = await fs.utimes(claim, now, now).then(() => true, (e) => (errnoCode(e) === "ENOENT" ? false : Promise.reject(e)))
-    if (!kept) claim = undefined
+    const stillThere = await fs.utimes(kept, now, now).then(
+      () => true,
+      async (e) => {
+        if (errnoCode(e) === "ENOENT") return false
+        await fs.unlink(kept).catch(() => undefined)
+        throw e
+      }
+    )
+    if (!stillThere) claim = undefined
   }
   if (claim === undefined) {
     const before = await inspect(dir, base, undefined, seen, clockNow, staleMillis)
     if (before.length > 0) return { _tag: "busy", holder: before[0]! }
-    claim = path.join(dir, `.${base}.lock.${HOST}.${process.pid}.${randomBytes(8).toString("hex")}`)
-    const handle = await fs.open(claim, "wx", FILE_MODE)
-    await handle.close()
+    const created = path.join(dir, `.${base}.lock.${HOST}.${process.pid}.${randomBytes(8).toString("hex")}`)
+    const handle = await fs.open(created, "wx", FILE_MODE)
+    await handle.close().catch(async (e) => {
+      await fs.unlink(created).catch(() => undefined)
+      throw e
+    })
+    claim = created
   }
   const mine = claim
   const after = await inspect(dir, base, path.basename(mine), seen, clockNow, staleMillis).catch(async (e) => {
@@ -399,14 +437,23 @@ export const withLock = <A, E, R>(
     let delay = 5
     let waited = 0
     let held: string | undefined
+    let waitingOn: string | undefined
     for (;;) {
-      const now = yield* Clock.currentTimeMillis
+      // Monotonic time (the live Clock's nanos come from a monotonic source; TestClock's from the test).
+      const now = Number((yield* Clock.currentTimeNanos) / 1_000_000n)
       const outcome = yield* Effect.tryPromise({
         try: () => attempt(file, held, seen, now, staleMillis),
         catch: (e) => new ConfigWriteError({ path: lockName, reason: describe(e) })
       })
       if (outcome._tag === "acquired") return outcome.claim
       held = outcome._tag === "contending" ? outcome.claim : undefined
+      // The timeout is for waiting without progress: when the lock changes hands (a holder
+      // finished, or a stale claim was broken), the wait starts over. Forty-eight writers in a
+      // row each get their turn; one holder that never lets go still ends the wait.
+      if (outcome.holder !== waitingOn) {
+        waitingOn = outcome.holder
+        waited = 0
+      }
       if (waited >= timeoutMillis) {
         if (held !== undefined) yield* Effect.promise(() => fs.unlink(held!).catch(() => undefined))
         return yield* new LockTimeout({ path: outcome.holder, waitedMillis: waited })

@@ -9,6 +9,7 @@
  * port (`example.com:8443`, `[::1]:4477`) and then matches that port only.
  */
 import type * as Net from "node:net"
+import { isLoopback } from "../Urls.js"
 
 export interface Settings {
   readonly httpsProxy?: string | undefined
@@ -90,6 +91,9 @@ export const forUrl = (settings: Settings, url: URL): Proxy | undefined | ProxyC
   const https = url.protocol === "https:"
   const value = https ? settings.httpsProxy : settings.httpProxy
   if (value === undefined) return undefined
+  // Plain http is allowed only to this machine (Urls.ts), on the premise that it never leaves it:
+  // through a proxy it would, credentials and all, to whatever the proxy calls 127.0.0.1.
+  if (!https && isLoopback(url.hostname)) return undefined
   const port = url.port === "" ? (https ? 443 : 80) : Number(url.port)
   if (bypass(settings.noProxy, url.hostname, port)) return undefined
   const variable = https ? "HTTPS_PROXY" : "HTTP_PROXY"

@@ -7,10 +7,10 @@
  */
 import { spawn, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import * as Subprocess from "../support/Subprocess.js"
+import * as files from "../../src/internal/files.js"
 
 const KEY = "lk_sandbox_alice_acme_4f1c9a7e2b"
 const PROJECT = "prj_acme_web"
@@ -112,8 +112,8 @@ const plant: Record<string, () => void | (() => void)> = {
     }
   }
 }
-/** The host part of this machine's claims (as files.ts spells it). */
-const hostTag = () => os.hostname().replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64) || "host"
+/** The host part of this machine's claims. */
+const hostTag = () => files.HOST
 
 
 const PLANTS: ReadonlyArray<string> = ["none", "dying", "stale", "empty", "future"]

@@ -295,6 +295,16 @@ describe("proxy settings", () => {
     assert.strictEqual(Proxy.forUrl(Proxy.fromEnv({ HTTPS_PROXY: "" }), new URL("https://x.org")), undefined)
   })
 
+  it("plain http to this machine is never proxied: it is allowed only because it does not leave the machine", () => {
+    const settings = Proxy.fromEnv({ HTTP_PROXY: "proxy.corp:3128", HTTPS_PROXY: "proxy.corp:3128" })
+    for (const url of ["http://127.0.0.1:4477/v1/me", "http://localhost:4477", "http://[::1]:4477", "http://127.3.2.1"]) {
+      assert.strictEqual(Proxy.forUrl(settings, new URL(url)), undefined, url)
+    }
+    // https to this machine may go through a proxy's tunnel: TLS still ends at the server.
+    assert.deepInclude(Proxy.forUrl(settings, new URL("https://127.0.0.1:8443")), { host: "proxy.corp", variable: "HTTPS_PROXY" })
+    assert.deepInclude(Proxy.forUrl(settings, new URL("http://127.0.0.1.example.com")), { host: "proxy.corp", variable: "HTTP_PROXY" })
+  })
+
   it("credentials of the proxy URL become Proxy-Authorization and appear in no message", () => {
     const proxy = Proxy.forUrl({ httpsProxy: "http://us%40er:p%3Ass@proxy:8080" }, new URL("https://x.org"))
     assert.deepInclude(proxy, { authorization: `Basic ${Buffer.from("us@er:p:ss").toString("base64")}` })

@@ -11,8 +11,8 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import { spawnSync } from "node:child_process"
+import { statSync } from "node:fs"
 import * as fs from "node:fs/promises"
-import * as os from "node:os"
 import * as path from "node:path"
 import * as ConfigStore from "../../src/ConfigStore.js"
 import * as files from "../../src/internal/files.js"
@@ -37,7 +37,7 @@ const tick = Effect.promise(() => new Promise((r) => setImmediate(r)))
 const realSleep = (ms: number) => Effect.promise(() => new Promise((r) => setTimeout(r, ms)))
 /** A pid that certainly ran and certainly ended. */
 const deadPid = () => spawnSync(process.execPath, ["-e", "0"]).pid!
-const HOST = os.hostname().replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64) || "host"
+const HOST = files.HOST
 
 /** Run `effect` to completion, advancing the TestClock in steps, and say how much clock time it took. */
 const driven = <A, E>(effect: Effect.Effect<A, E>, step: Duration.DurationInput = "100 millis") =>
@@ -175,6 +175,40 @@ describe("files.withLock: stale locks", () => {
     }))
 })
 
+describe("files.withLock: the wall clock", () => {
+  it.scoped("a live holder's claim that merely looks old (the wall clock jumped) is not broken before it was watched unchanged past a heartbeat", () =>
+    Effect.gen(function*() {
+      const dir = yield* TempDir.make
+      const file = path.join(dir, "config.json")
+      const claim = path.join(dir, `.config.json.lock.${HOST}.${process.pid}.8899aabbccddeeff`)
+      yield* write(claim, "")
+      // 31 s old by its mtime, with staleAfter 30 s: what a waiter sees after its clock jumps.
+      yield* setTimes(claim, -31_000)
+      const { exit, steps } = yield* driven(files.withLock(file, Effect.succeed("ran"), { timeout: "20 seconds", staleAfter: "30 seconds" }))
+      assert.strictEqual(exit._tag, "Success")
+      // Broken only after WATCH_MILLIS (7 s) of 100 ms steps: a live holder's heartbeat (every
+      // 5 s) would have refreshed it by then.
+      assert.isAtLeast(steps, files.WATCH_MILLIS / 100)
+      assert.isBelow(steps, files.WATCH_MILLIS / 100 + 10)
+    }))
+
+  it("a claim's host part names the pid namespace too: a pid is judged only where it means the same process", () => {
+    assert.match(files.HOST, new RegExp(`-${statSync("/proc/self/ns/pid").ino.toString(36)}$`))
+  })
+})
+
+describe("a config file that is not a regular file", () => {
+  it.live("a FIFO is refused at once, not waited on for a writer", () =>
+    Effect.gen(function*() {
+      const dir = yield* TempDir.make
+      const file = path.join(dir, "config.json")
+      assert.strictEqual(spawnSync("mkfifo", ["-m", "600", file]).status, 0)
+      const error = yield* Effect.flip(files.readText(file).pipe(Effect.timeout("5 seconds")))
+      assert.strictEqual(error._tag, "ConfigFileError")
+      assert.include(error.message, "not a regular file")
+    }).pipe(Effect.scoped))
+})
+
 describe("crash residue", () => {
   it.scoped("the next write removes dead writers' temp files and claims, never a live writer's", () =>
     Effect.gen(function*() {
@@ -183,24 +217,27 @@ describe("crash residue", () => {
       yield* store.modify(addProfile("one"))
       const pid = deadPid()
       const dead = [
-        `.config.json.${pid}.k3j4h5.tmp`,
-        `.secrets.json.${pid}.0a1b2c.tmp`,
+        `.config.json.${pid}.0123456789ab.tmp`,
+        `.secrets.json.${pid}.0a1b2c3d4e5f.tmp`,
         `.config.json.lock.${HOST}.${pid}.0011223344556677`,
         `.session-abc.lock.${HOST}.${pid}.0011223344556677`
       ]
       for (const name of dead) yield* write(path.join(dir, name), name.includes("secrets") ? "lk_plaintext_key" : "")
       // A writer still running (this process), mid-write of another file: left alone.
-      const live = `.secrets.json.${process.pid}.abcdef.tmp`
+      const live = `.secrets.json.${process.pid}.abcdef012345.tmp`
       yield* write(path.join(dir, live), "")
+      // Files that only look alike are a user's, not residue (an .env's directory is theirs).
+      const users = [`.notes.${pid}.draft.tmp`, `.config.json.${pid}.k3j4h5.tmp`]
+      for (const name of users) yield* write(path.join(dir, name), "mine")
       yield* store.modify(addProfile("two"))
-      assert.deepStrictEqual(yield* listing(dir), [live, "config.json"].sort())
+      assert.deepStrictEqual(yield* listing(dir), [live, "config.json", ...users].sort())
     }))
 
   it.scoped("a temp file of the file being written, older than the bound, goes even if its pid runs", () =>
     Effect.gen(function*() {
       const dir = yield* TempDir.make
       const store = yield* fileStore(dir)
-      const old = path.join(dir, `.config.json.${process.pid}.aaaaaa.tmp`)
+      const old = path.join(dir, `.config.json.${process.pid}.aaaaaaaaaaaa.tmp`)
       yield* write(old, "")
       yield* setTimes(old, -files.TEMP_MAX_AGE_MILLIS - 60_000)
       yield* store.modify(addProfile("one"))
