@@ -1,10 +1,17 @@
 import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { latchkey } from "../Brand.js"
 import { InvalidInput } from "../Errors.js"
+import { sanitize, truncate } from "../internal/text.js"
 import * as Help from "./Help.js"
+
+/** The control plane's shapes (src/sandbox/ControlPlane.ts), here so that parsing loads no sandbox code. */
+const API_SHAPES = ["contract", "flat"] as const
+const isApiShape = (s: string): s is (typeof API_SHAPES)[number] => (API_SHAPES as ReadonlyArray<string>).includes(s)
 
 /**
  * latchkey's values for the brand-neutral sandbox: it listens where latchkey's built-in
@@ -29,11 +36,19 @@ export const sandbox = Command.make(
       Options.withDescription("The product name on the provider's pages"),
       Options.withDefault(defaults.title)
     ),
-    apiShape: Options.choice("api-shape", ["contract", "flat"]).pipe(
+    apiShape: Options.text("api-shape").pipe(
+      Options.withPseudoName(API_SHAPES.join("|")),
       Options.withDescription(
         "contract: latchkey's platform API contract; flat: /v1/me answers {id, email, name} and the lists bare JSON arrays"
       ),
-      Options.withDefault("contract" as const)
+      Options.withDefault("contract"),
+      Options.mapEffect((shape) =>
+        isApiShape(shape)
+          ? Effect.succeed(shape)
+          : Effect.fail(ValidationError.invalidValue(HelpDoc.p(
+            `--api-shape must be one of ${API_SHAPES.join(", ")}, not '${truncate(sanitize(shape), 40)}'`
+          )))
+      )
     ),
     keyPrefix: Options.text("key-prefix").pipe(
       Options.withDescription(`What the built-in fixtures' API keys start with (default ${defaults.keyPrefix})`),
