@@ -29,10 +29,12 @@ export const sandbox = Command.make(
       Options.withDefault(defaultPort + 1)
     ),
     clientId: Options.text("client-id").pipe(
+      Options.withPseudoName("id"),
       Options.withDescription("The OpenID provider's device client, announced in /v1/cli/config"),
       Options.withDefault(defaults.clientId)
     ),
     title: Options.text("title").pipe(
+      Options.withPseudoName("name"),
       Options.withDescription("The product name on the provider's pages"),
       Options.withDefault(defaults.title)
     ),
@@ -51,6 +53,7 @@ export const sandbox = Command.make(
       )
     ),
     keyPrefix: Options.text("key-prefix").pipe(
+      Options.withPseudoName("prefix"),
       Options.withDescription(`What the built-in fixtures' API keys start with (default ${defaults.keyPrefix})`),
       Options.optional
     ),

@@ -14,6 +14,7 @@ import { createHash, generateKeyPairSync, randomUUID } from "node:crypto"
 import type * as http from "node:http"
 import type { Adapter, Configuration, KoaContextWithOIDC } from "oidc-provider"
 import * as external from "../internal/external.js"
+import { sanitize, truncate } from "../internal/text.js"
 import type { Principal } from "./ControlPlane.js"
 import type { Fixtures } from "./Fixtures.js"
 
@@ -237,7 +238,7 @@ export const make = ({ Provider, SandboxMemoryAdapter }: Loaded, options: Issuer
 
   if (options.approveAs !== undefined) {
     const user = userByLogin(options.approveAs)
-    if (!user) throw new Error(`--approve-as ${options.approveAs}: no such fixture user`)
+    if (!user) throw new Error(`cannot approve device codes as ${truncate(sanitize(options.approveAs), 80)}: no such fixture user`)
     provider.on("device_authorization.success", (ctx: KoaContextWithOIDC) => {
       const jti = ctx.oidc.entities.DeviceCode?.jti
       if (jti) setTimeout(() => void approve(jti, user).catch(() => undefined), options.approveAfter * 1000).unref()

@@ -69,6 +69,8 @@ export interface Sandbox {
   readonly apiUrl: string
   readonly issuer: string
   readonly clientId: string
+  readonly title: string
+  readonly apiShape: ApiShape
   readonly fixtures: Fixtures
   /** Every control-plane request answered so far. */
   readonly requests: ReadonlyArray<RequestLog>
@@ -161,6 +163,8 @@ export const make = (options: SandboxOptions): Effect.Effect<Sandbox, Error, Sco
       apiUrl: `http://127.0.0.1:${api.port}`,
       issuer: issuerUrl,
       clientId: options.clientId,
+      title: options.title,
+      apiShape: options.apiShape ?? "contract",
       fixtures,
       get requests() {
         return controlPlane.log

@@ -5,6 +5,7 @@
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { sanitize } from "../internal/text.js"
 import * as Fixtures from "./Fixtures.js"
 import * as Sandbox from "./Sandbox.js"
 
@@ -47,10 +48,10 @@ export const run = (options: RunOptions) =>
       })
       yield* Console.log(JSON.stringify({ apiUrl: sandbox.apiUrl, issuer: sandbox.issuer, clientId: sandbox.clientId }))
       yield* Console.error(
-        `sandbox: API ${sandbox.apiUrl}, OpenID provider ${sandbox.issuer}` +
+        `sandbox: API ${sandbox.apiUrl}${options.apiShape === "contract" ? "" : ` (${options.apiShape} shape)`}, OpenID provider ${sandbox.issuer}` +
           Option.match(options.approveAs, {
             onNone: () => "",
-            onSome: (who) => `; approving device codes as ${who} after ${options.approveAfter}s`
+            onSome: (who) => `; approving device codes as ${sanitize(who)} after ${options.approveAfter}s`
           }) +
           " (Ctrl-C stops it)"
       )
