@@ -1,6 +1,15 @@
 /**
- * The sandbox's control-plane API: the contract in the README ("The platform API contract"),
- * answering from fixtures. Plain `node:http` so the OpenID provider can share the server.
+ * The sandbox's control-plane API, answering from fixtures. Plain `node:http` so the OpenID
+ * provider can share the server. One set of routes, authentication and data; the `apiShape`
+ * option only decides how an answer is wrapped:
+ *
+ * - `contract` (the default): the contract in the README ("The platform API contract"):
+ *   `GET /v1/me` → `{user: {id, email, name}, credential}`, `/v1/teams` → `{teams: [...]}`,
+ *   `/v1/projects` and `/v1/teams/{id}/projects` → `{projects: [...]}`.
+ * - `flat`: the shape of platforms such as inference.net's: `GET /v1/me` → `{id, email, name}`,
+ *   and the lists as bare JSON arrays of the same items.
+ *
+ * `/v1/cli/config` and the error answers (401, 404, 405) are the same in both.
  */
 import type * as http from "node:http"
 import type { Fixtures } from "./Fixtures.js"
@@ -15,10 +24,50 @@ export interface Principal {
 /** Resolves bearer tokens other than API keys (the OpenID provider's access tokens, later). */
 export type TokenVerifier = (token: string) => Promise<Principal | undefined>
 
+/** How the control plane wraps its answers (see the module comment). */
+export type ApiShape = "contract" | "flat"
+export const API_SHAPES: ReadonlyArray<ApiShape> = ["contract", "flat"]
+
+interface UserView {
+  readonly id: string
+  readonly email: string
+  readonly name: string
+}
+interface TeamView {
+  readonly id: string
+  readonly slug: string
+  readonly name: string
+}
+interface ProjectView {
+  readonly id: string
+  readonly name: string
+  readonly teamId: string
+}
+
+/** The only place the shapes differ: how each answer is wrapped. */
+const shapes: Record<ApiShape, {
+  readonly me: (user: UserView, credential: Principal["credential"]) => unknown
+  readonly teams: (teams: ReadonlyArray<TeamView>) => unknown
+  readonly projects: (projects: ReadonlyArray<ProjectView>) => unknown
+}> = {
+  contract: {
+    me: (user, credential) => ({ user, credential }),
+    teams: (teams) => ({ teams }),
+    projects: (projects) => ({ projects })
+  },
+  flat: {
+    me: (user) => user,
+    teams: (teams) => teams,
+    projects: (projects) => projects
+  }
+}
+
 export interface ControlPlaneOptions {
   readonly fixtures: Fixtures
   readonly issuer: string | null
   readonly clientId: string | null
+  /** Default `contract`. */
+  readonly apiShape?: ApiShape
   readonly verifyAccessToken?: TokenVerifier
 }
 
@@ -37,6 +86,7 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
 
 export const makeHandler = (options: ControlPlaneOptions) => {
   const { fixtures } = options
+  const shape = shapes[options.apiShape ?? "contract"]
   const log: Array<RequestLog> = []
 
   const principalForKey = (token: string): Principal | undefined => {
@@ -59,11 +109,11 @@ export const makeHandler = (options: ControlPlaneOptions) => {
     return principalForKey(token) ?? (options.verifyAccessToken ? await options.verifyAccessToken(token) : undefined)
   }
 
-  const teamView = (id: string) => {
+  const teamView = (id: string): TeamView => {
     const t = fixtures.teams.find((team) => team.id === id)!
     return { id: t.id, slug: t.slug, name: t.name }
   }
-  const projectsOf = (teamIds: ReadonlyArray<string>) =>
+  const projectsOf = (teamIds: ReadonlyArray<string>): ReadonlyArray<ProjectView> =>
     fixtures.projects.filter((p) => teamIds.includes(p.teamId)).map((p) => ({ id: p.id, name: p.name, teamId: p.teamId }))
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
@@ -89,19 +139,17 @@ export const makeHandler = (options: ControlPlaneOptions) => {
     }
     const who = principal.credential.id ?? principal.user.id
     if (path === "/v1/me") {
-      respond(200, {
-        user: { id: principal.user.id, email: principal.user.email, name: principal.user.name },
-        credential: principal.credential
-      }, who)
+      const { email, id, name } = principal.user
+      respond(200, shape.me({ id, email, name }, principal.credential), who)
     } else if (path === "/v1/teams") {
-      respond(200, { teams: principal.teams.map(teamView) }, who)
+      respond(200, shape.teams(principal.teams.map(teamView)), who)
     } else if (path === "/v1/projects") {
-      respond(200, { projects: projectsOf(principal.teams) }, who)
+      respond(200, shape.projects(projectsOf(principal.teams)), who)
     } else {
       const m = /^\/v1\/teams\/([^/]+)\/projects$/.exec(path)
       const teamId = m ? decodeURIComponent(m[1]!) : undefined
       if (teamId !== undefined && principal.teams.includes(teamId)) {
-        respond(200, { projects: projectsOf([teamId]) }, who)
+        respond(200, shape.projects(projectsOf([teamId])), who)
       } else {
         respond(404, { error: "not_found", message: teamId ? `no team ${teamId}` : `no route ${path}` }, who)
       }

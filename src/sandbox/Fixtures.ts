@@ -1,6 +1,8 @@
 /**
  * The sandbox's world: users, teams, projects and API keys. Loaded from a JSON file
- * (`latchkey sandbox --fixtures FILE`) or the built-in defaults below, which the README documents.
+ * (`--fixtures FILE` in the reference CLI) or the built-in fixtures below, which the README
+ * documents. The built-in keys are `<keyPrefix>sandbox_…`, so that a brand whose keys must start
+ * a certain way (`lk_`, `sk-inference-`) gets fixture keys it accepts.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -33,7 +35,24 @@ export const Fixtures = Schema.Struct({
 })
 export type Fixtures = typeof Fixtures.Type
 
-export const defaults: Fixtures = {
+/**
+ * What a key prefix may hold: it goes into `Authorization: Bearer` headers and shell commands.
+ */
+export const KEY_PREFIX_RULE = "at most 32 characters among letters, digits and . _ ~ + / -"
+export const isKeyPrefix = (prefix: string) => /^[A-Za-z0-9._~+/-]{0,32}$/.test(prefix)
+
+/**
+ * The built-in fixtures, with API keys that start with `keyPrefix`.
+ *
+ * @example
+ * builtIn("sk-inference-").apiKeys[0].key // "sk-inference-sandbox_alice_acme_4f1c9a7e2b"
+ */
+export const builtIn = (keyPrefix: string): Fixtures => ({
+  ...base,
+  apiKeys: base.apiKeys.map((k) => ({ ...k, key: `${keyPrefix}${k.key}` }))
+})
+
+const base: Fixtures = {
   users: [
     { id: "usr_alice", email: "alice@example.com", name: "Alice Example", password: "alice-password" },
     { id: "usr_bob", email: "bob@example.com", name: "Bob Example", password: "bob-password" }
@@ -52,7 +71,7 @@ export const defaults: Fixtures = {
   apiKeys: [
     {
       id: "key_alice_acme",
-      key: "lk_sandbox_alice_acme_4f1c9a7e2b",
+      key: "sandbox_alice_acme_4f1c9a7e2b",
       name: "alice · acme",
       userId: "usr_alice",
       teams: ["team_acme"],
@@ -60,7 +79,7 @@ export const defaults: Fixtures = {
     },
     {
       id: "key_alice_all",
-      key: "lk_sandbox_alice_all_8d3e6b0c51",
+      key: "sandbox_alice_all_8d3e6b0c51",
       name: "alice · all teams",
       userId: "usr_alice",
       teams: ["team_acme", "team_globex"],
@@ -68,7 +87,7 @@ export const defaults: Fixtures = {
     },
     {
       id: "key_bob_initech",
-      key: "lk_sandbox_bob_initech_27a9f4d6c3",
+      key: "sandbox_bob_initech_27a9f4d6c3",
       name: "bob · initech",
       userId: "usr_bob",
       teams: ["team_initech"],
@@ -76,7 +95,7 @@ export const defaults: Fixtures = {
     },
     {
       id: "key_alice_revoked",
-      key: "lk_sandbox_alice_revoked_0b5e1d9f7a",
+      key: "sandbox_alice_revoked_0b5e1d9f7a",
       name: "alice · revoked",
       userId: "usr_alice",
       teams: ["team_acme"],

@@ -1,7 +1,9 @@
 /**
  * The sandbox's OpenID provider: panva's certified `oidc-provider`, configured for one public
  * device-flow client, with refresh tokens (`offline_access`), RFC 7009 revocation, userinfo and
- * JWKS. Fixture users log in on its pages with their fixture passwords.
+ * JWKS. Fixture users log in on its pages with their fixture passwords. Every page it shows (code
+ * entry, confirmation, sign-in, success, errors) is the sandbox's own, carries the `title` option
+ * and loads nothing from elsewhere (oidc-provider's defaults pull fonts from Google).
  *
  * oidc-provider is lenient about RFC 8628 §3.5; this wrapper makes it strict: the device
  * authorization response carries `interval`, and a token poll that arrives before the interval
@@ -12,6 +14,7 @@ import { createHash, generateKeyPairSync, randomUUID } from "node:crypto"
 import type * as http from "node:http"
 import type { Adapter, Configuration, KoaContextWithOIDC } from "oidc-provider"
 import * as external from "../internal/external.js"
+import { sanitize, truncate } from "../internal/text.js"
 import type { Principal } from "./ControlPlane.js"
 import type { Fixtures } from "./Fixtures.js"
 
@@ -20,6 +23,8 @@ export const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 export interface IssuerOptions {
   readonly issuer: string
   readonly clientId: string
+  /** The product name on every page. */
+  readonly title: string
   readonly fixtures: Fixtures
   /** Seconds a client must wait between polls (RFC 8628 §3.2 `interval`). */
   readonly interval: number
@@ -49,10 +54,11 @@ const EARLY_SLACK_MS = 25
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" })[c]!)
 
-const page = (title: string, body: string) =>
-  `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto}input,button{display:block;margin:.5rem 0;padding:.4rem;width:100%}</style>
-</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`
+/** A page of the provider: `heading · title` in the tab, the title above the heading. */
+const page = (title: string, heading: string, body: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(heading)} · ${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto}input,button{display:block;margin:.5rem 0;padding:.4rem;width:100%}.title{color:#555}</style>
+</head><body><p class="title">${escapeHtml(title)}</p><h1>${escapeHtml(heading)}</h1>${body}</body></html>`
 
 const readBody = (req: http.IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -106,6 +112,10 @@ const silencePreparsedBodyWarning = (() => {
 export const make = ({ Provider, SandboxMemoryAdapter }: Loaded, options: IssuerOptions) => {
   silencePreparsedBodyWarning()
   const { fixtures } = options
+  const html = (ctx: KoaContextWithOIDC, heading: string, body: string) => {
+    ctx.type = "html"
+    ctx.body = page(options.title, heading, body)
+  }
   const userById = (id: string) => fixtures.users.find((u) => u.id === id)
   const userByLogin = (login: string) =>
     fixtures.users.find((u) => u.email.toLowerCase() === login.trim().toLowerCase() || u.id === login.trim())
@@ -138,10 +148,37 @@ export const make = ({ Provider, SandboxMemoryAdapter }: Loaded, options: Issuer
     },
     features: {
       devInteractions: { enabled: false },
-      deviceFlow: { enabled: true },
+      deviceFlow: {
+        enabled: true,
+        // `form` is oidc-provider's own markup (its hidden fields); everything else is escaped.
+        userCodeInputSource: (ctx, form, _out, err) =>
+          html(
+            ctx,
+            "Enter your code",
+            `<p${err ? ` role="alert" style="color:#b00"` : ""}>${
+              err ? "That code is wrong or has expired. Try again." : "Enter the code your device shows."
+            }</p>${form}<button type="submit" form="op.deviceInputForm">Continue</button>`
+          ),
+        userCodeConfirmSource: (ctx, form, _client, _deviceInfo, userCode) =>
+          html(
+            ctx,
+            "Confirm your device",
+            `<p>Continue only if your device shows this code:</p><p><code>${escapeHtml(userCode)}</code></p>${form}
+<button autofocus type="submit" form="op.deviceConfirmForm">Continue</button>
+<button type="submit" form="op.deviceConfirmForm" value="yes" name="abort">Abort</button>`
+          ),
+        successSource: (ctx) => html(ctx, "Sign-in Success", "<p>You are signed in. You can close this page.</p>")
+      },
       revocation: { enabled: true },
       userinfo: { enabled: true }
     },
+    renderError: (ctx, out) =>
+      html(
+        ctx,
+        "Something went wrong",
+        Object.entries(out).map(([key, value]) => `<p><strong>${escapeHtml(key)}</strong>: ${escapeHtml(String(value))}</p>`)
+          .join("")
+      ),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     issueRefreshToken: (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
     rotateRefreshToken: true,
@@ -201,7 +238,7 @@ export const make = ({ Provider, SandboxMemoryAdapter }: Loaded, options: Issuer
 
   if (options.approveAs !== undefined) {
     const user = userByLogin(options.approveAs)
-    if (!user) throw new Error(`--approve-as ${options.approveAs}: no such fixture user`)
+    if (!user) throw new Error(`cannot approve device codes as ${truncate(sanitize(options.approveAs), 80)}: no such fixture user`)
     provider.on("device_authorization.success", (ctx: KoaContextWithOIDC) => {
       const jti = ctx.oidc.entities.DeviceCode?.jti
       if (jti) setTimeout(() => void approve(jti, user).catch(() => undefined), options.approveAfter * 1000).unref()
@@ -212,7 +249,8 @@ export const make = ({ Provider, SandboxMemoryAdapter }: Loaded, options: Issuer
 
   const loginForm = (uid: string, error?: string) =>
     page(
-      "Sign in to the latchkey sandbox",
+      options.title,
+      `Sign in to ${options.title}`,
       `${error ? `<p role="alert" style="color:#b00">${escapeHtml(error)}</p>` : ""}
 <form method="post" action="/interaction/${escapeHtml(uid)}/login">
 <label>Email <input name="login" autocomplete="username" autofocus></label>

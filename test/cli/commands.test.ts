@@ -5,11 +5,11 @@ import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as Drive from "../support/Drive.js"
 import * as FakePlatform from "../support/FakePlatform.js"
 import * as TestLayers from "../support/TestLayers.js"
-import { ALICE_ACME, ALICE_ALL, BOB } from "../support/SandboxKeys.js"
+import { ALICE_ACME, ALICE_ALL, BOB, LATCHKEY_SANDBOX } from "../support/SandboxKeys.js"
 
 const setup = (options: TestLayers.Options = {}) =>
   Effect.gen(function*() {
-    const sandbox = yield* Sandbox.make({ port: 0 })
+    const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
     const t = yield* TestLayers.make({ ...options, env: { LATCHKEY_API_URL: sandbox.apiUrl, ...options.env } })
     const out = () => t.recorded.stdout.join("\n")
     const err = () => t.recorded.stderr.join("\n")
@@ -353,7 +353,7 @@ describe("the command line itself", () => {
 describe("an embedder's brand", () => {
   it.scoped("renames the CLI, its variables and its key prefix", () =>
     Effect.gen(function*() {
-      const sandbox = yield* Sandbox.make({ port: 0 })
+      const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
       const t = yield* TestLayers.make({
         brand: { name: "inf", envPrefix: "INF_", keyPrefix: "lk_sandbox_" },
         env: { INF_API_URL: sandbox.apiUrl }

@@ -17,6 +17,7 @@ import * as Drive from "../support/Drive.js"
 import * as FakePlatform from "../support/FakePlatform.js"
 import * as TempDir from "../support/TempDir.js"
 import * as TestLayers from "../support/TestLayers.js"
+import { LATCHKEY_SANDBOX } from "../support/SandboxKeys.js"
 
 const ALICE_ACME = "lk_sandbox_alice_acme_4f1c9a7e2b"
 const ALICE_ALL = "lk_sandbox_alice_all_8d3e6b0c51"
@@ -31,7 +32,7 @@ const fake = (options: FakePlatform.Options = {}, layers: TestLayers.Options = {
 
 const sandboxed = (options: TestLayers.Options = {}) =>
   Effect.gen(function*() {
-    const sandbox = yield* Sandbox.make({ port: 0 })
+    const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
     const t = yield* TestLayers.make({ ...options, env: { LATCHKEY_API_URL: sandbox.apiUrl, ...options.env } })
     return { t, out: () => t.recorded.stdout.join("\n"), err: () => t.recorded.stderr.join("\n") }
   })
@@ -164,7 +165,7 @@ describe("plaintext storage", () => {
   it.scoped("the keyring unreachable: one announcement, the one made before writing", () =>
     Effect.gen(function*() {
       const dir = yield* TempDir.make
-      const sandbox = yield* Sandbox.make({ port: 0 })
+      const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
       const t = yield* TestLayers.make({ configDir: dir, keyring: Keyring.unavailable("no D-Bus"), env: { LATCHKEY_API_URL: sandbox.apiUrl } })
       assert.strictEqual(yield* t.cli("auth", "set-key", ALICE_ACME), 0)
       const lines = plaintextLines(t.recorded.stderr)
@@ -175,7 +176,7 @@ describe("plaintext storage", () => {
   it.scoped("--insecure-storage and LATCHKEY_KEYRING=0: one announcement, naming the choice", () =>
     Effect.gen(function*() {
       const dir = yield* TempDir.make
-      const sandbox = yield* Sandbox.make({ port: 0 })
+      const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
       for (const [args, env, why] of [
         [["--insecure-storage"], {}, "(--insecure-storage)"],
         [[], { LATCHKEY_KEYRING: "0" }, "(LATCHKEY_KEYRING=0)"]

@@ -9,13 +9,13 @@ import * as Drive from "../support/Drive.js"
 import * as FakePlatform from "../support/FakePlatform.js"
 import * as TempDir from "../support/TempDir.js"
 import * as TestLayers from "../support/TestLayers.js"
-import { ALICE_ALL, BOB } from "../support/SandboxKeys.js"
+import { ALICE_ALL, BOB, LATCHKEY_SANDBOX } from "../support/SandboxKeys.js"
 
 const isRoot = process.getuid?.() === 0
 
 const setup = (env: Record<string, string> = {}) =>
   Effect.gen(function*() {
-    const sandbox = yield* Sandbox.make({ port: 0 })
+    const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
     const dir = yield* TempDir.make
     const t = yield* TestLayers.make({ env: { LATCHKEY_API_URL: sandbox.apiUrl, ...env } })
     const file = path.join(dir, ".env")

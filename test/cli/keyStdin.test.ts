@@ -3,11 +3,11 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as TestLayers from "../support/TestLayers.js"
-import { ALICE_ACME, BOB } from "../support/SandboxKeys.js"
+import { ALICE_ACME, BOB, LATCHKEY_SANDBOX } from "../support/SandboxKeys.js"
 
 const setup = (options: TestLayers.Options = {}) =>
   Effect.gen(function*() {
-    const sandbox = yield* Sandbox.make({ port: 0 })
+    const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
     const t = yield* TestLayers.make({ ...options, env: { LATCHKEY_API_URL: sandbox.apiUrl, ...options.env } })
     const out = () => t.recorded.stdout.join("\n")
     const err = () => t.recorded.stderr.join("\n")

@@ -10,11 +10,11 @@ import * as path from "node:path"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as TempDir from "../support/TempDir.js"
 import * as TestLayers from "../support/TestLayers.js"
-import { ALICE_ACME } from "../support/SandboxKeys.js"
+import { ALICE_ACME, LATCHKEY_SANDBOX } from "../support/SandboxKeys.js"
 
 const setup = (env: Record<string, string> = {}) =>
   Effect.gen(function*() {
-    const sandbox = yield* Sandbox.make({ port: 0 })
+    const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
     const dir = yield* TempDir.make
     const base = { LATCHKEY_API_URL: sandbox.apiUrl, LATCHKEY_KEYRING: "0" }
     const seed = yield* TestLayers.make({ configDir: dir, env: base })

@@ -4,11 +4,11 @@ import * as Effect from "effect/Effect"
 import { parse as parseYaml } from "yaml"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as TestLayers from "../support/TestLayers.js"
-import { ALICE_ACME, ALICE_ALL } from "../support/SandboxKeys.js"
+import { ALICE_ACME, ALICE_ALL, LATCHKEY_SANDBOX } from "../support/SandboxKeys.js"
 
 /** Two stored profiles (alice-key-0c51 current, sees acme and globex; acme-only) against the in-process sandbox. */
 const setup = Effect.gen(function*() {
-  const sandbox = yield* Sandbox.make({ port: 0 })
+  const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
   const t = yield* TestLayers.make({ env: { LATCHKEY_API_URL: sandbox.apiUrl } })
   assert.strictEqual(yield* t.cli("auth", "set-key", ALICE_ACME, "--profile", "acme-only", "--no-interactive"), 0)
   assert.strictEqual(yield* t.cli("auth", "set-key", ALICE_ALL, "--profile", "all"), 0)
@@ -72,7 +72,7 @@ describe("-o on every data verb", () => {
 
   it.scoped("jsonl of an empty list prints nothing; an unknown format is exit 2", () =>
     Effect.gen(function*() {
-      const sandbox = yield* Sandbox.make({ port: 0 })
+      const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
       const t = yield* TestLayers.make({ env: { LATCHKEY_API_URL: sandbox.apiUrl } })
       assert.strictEqual(yield* t.cli("auth", "list", "-o", "jsonl"), 0)
       assert.deepStrictEqual(t.recorded.stdout, [])

@@ -10,7 +10,7 @@ import * as Configs from "../support/Configs.js"
 import * as Drive from "../support/Drive.js"
 import * as FakePlatform from "../support/FakePlatform.js"
 import * as TestLayers from "../support/TestLayers.js"
-import { ALICE_ACME } from "../support/SandboxKeys.js"
+import { ALICE_ACME, LATCHKEY_SANDBOX } from "../support/SandboxKeys.js"
 
 const CONTROLS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/
 
@@ -60,7 +60,7 @@ describe("no secret in any JSON but print-token's", () => {
 
   it.scoped("an API key: it appears only in print-token", () =>
     Effect.gen(function*() {
-      const sandbox = yield* Sandbox.make({ port: 0 })
+      const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
       const t = yield* TestLayers.make({ env: { LATCHKEY_API_URL: sandbox.apiUrl } })
       const printed = () => t.recorded.stdout.join("\n") + t.recorded.stderr.join("\n")
       assert.strictEqual(yield* t.cli("auth", "set-key", ALICE_ACME, "-o", "json"), 0)

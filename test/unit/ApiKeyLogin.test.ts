@@ -6,13 +6,13 @@ import * as ApiKeyLogin from "../../src/ApiKeyLogin.js"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as HttpStub from "../support/HttpStub.js"
 import * as TestLayers from "../support/TestLayers.js"
-import { ALICE_ACME, ALICE_ALL, BOB } from "../support/SandboxKeys.js"
+import { ALICE_ACME, ALICE_ALL, BOB, LATCHKEY_SANDBOX } from "../support/SandboxKeys.js"
 
 const none = Option.none<string>()
 
 const setup = (options: TestLayers.Options = {}) =>
   Effect.gen(function*() {
-    const sandbox = yield* Sandbox.make({ port: 0 })
+    const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
     const t = yield* TestLayers.make({ ...options, env: { LATCHKEY_API_URL: sandbox.apiUrl, ...options.env } })
     return { sandbox, t }
   })

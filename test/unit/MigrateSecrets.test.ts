@@ -11,12 +11,13 @@ import * as MigrateSecrets from "../../src/MigrateSecrets.js"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as TempDir from "../support/TempDir.js"
 import * as TestLayers from "../support/TestLayers.js"
+import { LATCHKEY_SANDBOX } from "../support/SandboxKeys.js"
 
 const KEY = "lk_sandbox_alice_acme_4f1c9a7e2b"
 
 const setup = (keyring: typeof Keyring.Keyring.Service) =>
   Effect.gen(function*() {
-    const sandbox = yield* Sandbox.make({ port: 0 })
+    const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
     const dir = yield* TempDir.make
     const t = yield* TestLayers.make({ configDir: dir, keyring, env: { LATCHKEY_API_URL: sandbox.apiUrl } })
     const fileText = () => Effect.promise(() => fs.readFile(path.join(dir, "secrets.json"), "utf8").catch(() => ""))

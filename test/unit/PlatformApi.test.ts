@@ -8,13 +8,14 @@ import { PlatformApi } from "../../src/PlatformApi.js"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as HttpStub from "../support/HttpStub.js"
 import * as TestLayers from "../support/TestLayers.js"
+import { LATCHKEY_SANDBOX } from "../support/SandboxKeys.js"
 
 const alice = Redacted.make("lk_sandbox_alice_all_8d3e6b0c51")
 
 describe("PlatformApi against the sandbox", () => {
   it.scoped("me, teams, projects and team projects decode", () =>
     Effect.gen(function*() {
-      const sandbox = yield* Sandbox.make({ port: 0 })
+      const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
       const t = yield* TestLayers.make()
       const api = yield* t.provide(PlatformApi)
       const c = { apiUrl: sandbox.apiUrl, token: alice }
@@ -29,7 +30,7 @@ describe("PlatformApi against the sandbox", () => {
 
   it.scoped("an unknown or revoked key is CredentialRejected with the server's reason", () =>
     Effect.gen(function*() {
-      const sandbox = yield* Sandbox.make({ port: 0 })
+      const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
       const t = yield* TestLayers.make()
       const api = yield* t.provide(PlatformApi)
       for (const key of ["lk_unknown", "lk_sandbox_alice_revoked_0b5e1d9f7a"]) {
@@ -41,7 +42,7 @@ describe("PlatformApi against the sandbox", () => {
 
   it.scoped("another team's projects are a 404, reported as ApiError", () =>
     Effect.gen(function*() {
-      const sandbox = yield* Sandbox.make({ port: 0 })
+      const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
       const t = yield* TestLayers.make()
       const api = yield* t.provide(PlatformApi)
       const error = yield* Effect.flip(api.teamProjects({ apiUrl: sandbox.apiUrl, token: alice }, "team_initech"))
