@@ -172,6 +172,8 @@ export const inject = Effect.fn("Inject.inject")(function*(flags: Credentials.Fl
         project,
         variables: assigned.right.changes
       } satisfies InjectResult as InjectResult
-    })
+    }),
+    // The .env's directory is the user's project: any mode they chose, never made 0700.
+    { timeout: "10 seconds", staleAfter: "30 seconds", privateDirectory: false }
   )
 })

@@ -294,6 +294,12 @@ export interface LockOptions {
   readonly timeout: Duration.DurationInput
   /** A claim whose holder is not running, or that has not been refreshed for this long, is broken. */
   readonly staleAfter: Duration.DurationInput
+  /**
+   * The directory is latchkey's own (the default): created 0700, refused when another user owns
+   * it or others can write to it. `false` for a directory of the user's (a project's `.env`):
+   * it must exist, and its modes are the user's business.
+   */
+  readonly privateDirectory?: boolean
 }
 
 const defaultLockOptions: LockOptions = { timeout: "10 seconds", staleAfter: "30 seconds" }
@@ -483,7 +489,13 @@ export const withLock = <A, E, R>(
         }))
       )
     )
-  return ensureDir(path.dirname(file)).pipe(
+  const directory = options.privateDirectory === false
+    ? Effect.tryPromise({
+      try: () => fs.stat(path.dirname(file)).then((s) => s.isDirectory() ? undefined : Promise.reject(new Error("not a directory"))),
+      catch: (e) => new ConfigWriteError({ path: path.dirname(file), reason: describe(e) })
+    })
+    : ensureDir(path.dirname(file))
+  return directory.pipe(
     Effect.zipRight(Effect.acquireUseRelease(
       acquire.pipe(
         Effect.flatMap((claim) => Effect.map(Effect.forkDaemon(Effect.interruptible(heartbeat(claim))), (beat) => ({ claim, beat })))

@@ -43,6 +43,17 @@ describe("auth inject", () => {
       assert.isFalse(fs.existsSync(`${file}.lock`), "the lock is released")
     }))
 
+  it.scoped("a project directory the user made group-writable (umask 002) is used as it is, and keeps its mode", () =>
+    Effect.gen(function*() {
+      const { dir, err, file, t } = yield* setup()
+      yield* login(t)
+      fs.chmodSync(dir, 0o775)
+      assert.strictEqual(yield* t.cli("auth", "inject", "--env-file", file), 0, err())
+      assert.strictEqual(fs.statSync(dir).mode & 0o777, 0o775)
+      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600)
+      assert.deepStrictEqual(fs.readdirSync(dir), [".env"])
+    }))
+
   it.scoped("-o json: file, created, changed, profile, source, apiUrl, project, variables — and no key", () =>
     Effect.gen(function*() {
       const { file, out, sandbox, t } = yield* setup()
