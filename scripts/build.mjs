@@ -11,9 +11,11 @@ import { readFile, rm } from "node:fs/promises"
 import { createRequire } from "node:module"
 
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"))
-await rm(new URL("../dist", import.meta.url), { recursive: true, force: true })
+const cliOnly = process.argv.includes("--cli-only")
+// `--cli-only` leaves an existing dist/lib as it was.
+await rm(new URL(cliOnly ? "../dist/latchkey.cjs" : "../dist", import.meta.url), { recursive: true, force: true })
 const started = Date.now()
-const library = process.argv.includes("--cli-only")
+const library = cliOnly
   ? Promise.resolve(undefined)
   : new Promise((resolve, reject) => {
     const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")

@@ -11,7 +11,7 @@ import { spawn } from "node:child_process"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { assert, beforeAll, describe, it } from "vitest"
+import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import { ALICE_ACME } from "../support/SandboxKeys.js"
 import * as Subprocess from "../support/Subprocess.js"
 
@@ -128,6 +128,11 @@ beforeAll(async () => {
     files: ["acme.ts"]
   }))
 }, 120_000)
+
+// The installed project weighs tens of megabytes: it goes when the file's tests end.
+afterAll(() => {
+  if (project !== "") fs.rmSync(path.dirname(project), { recursive: true, force: true })
+})
 
 describe("the npm package", () => {
   it("installs offline without oidc-provider; an embedder's CLI type-checks and runs against the sandbox", async () => {
