@@ -15,6 +15,9 @@ if ! command -v dbus-run-session >/dev/null 2>&1 || ! command -v gnome-keyring-d
   exec node_modules/.bin/vitest run "$@"
 fi
 
+# The package test (test/e2e/package.test.ts) installs latchkey's tarball offline from the npm
+# cache: keep pointing npm at the real one once HOME moves below.
+export npm_config_cache="${npm_config_cache:-$HOME/.npm}"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/home" "$scratch/data" "$scratch/config" "$scratch/cache" "$scratch/run"

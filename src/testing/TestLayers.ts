@@ -1,0 +1,105 @@
+/**
+ * Everything a use case or a command needs, in memory, for latchkey's tests and an embedder's:
+ * brand, environment variables (through a ConfigProvider), config and secret stores, scripted
+ * prompts, fixed TTY facts, a recording console, and the real PlatformApi over a given
+ * HttpClient (the in-process sandbox by default).
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Terminal from "@effect/platform/Terminal"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Brand from "../Brand.js"
+import * as Browser from "../Browser.js"
+import { run } from "../cli/Cli.js"
+import * as ConfigStore from "../ConfigStore.js"
+import * as HttpTransport from "../HttpTransport.js"
+import * as Keyring from "../Keyring.js"
+import * as OAuthClient from "../OAuthClient.js"
+import * as PlatformApi from "../PlatformApi.js"
+import * as Prompt from "../Prompt.js"
+import * as SecretStore from "../SecretStore.js"
+import * as Tty from "../Tty.js"
+import * as TestConsole from "./TestConsole.js"
+
+export interface Options {
+  readonly env?: Record<string, string>
+  /** Seed for the in-memory config store; ignored when `configDir` is given. */
+  readonly config?: ConfigStore.ConfigFile
+  /** Use the real file stores in this directory instead of memory. */
+  readonly configDir?: string
+  readonly tty?: boolean
+  readonly stdin?: string
+  readonly prompts?: ReadonlyArray<string>
+  readonly http?: Layer.Layer<HttpClient.HttpClient>
+  readonly brand?: Partial<Brand.BrandShape>
+  /** The OS keyring behind the file-backed stores (default: an unavailable one). */
+  readonly keyring?: typeof Keyring.Keyring.Service
+}
+
+/** A terminal that nobody types into: the scripted Prompt answers instead. */
+const silentTerminal = Layer.succeed(Terminal.Terminal, {
+  columns: Effect.succeed(80),
+  rows: Effect.succeed(24),
+  isTTY: Effect.succeed(false),
+  readInput: Effect.dieMessage("test terminal: no input"),
+  readLine: Effect.dieMessage("test terminal: no input"),
+  display: (text: string) => Console.log(text)
+} as Terminal.Terminal)
+
+export const make = (options: Options = {}) =>
+  Effect.gen(function*() {
+    const { console, recorded } = TestConsole.make()
+    const secrets = yield* SecretStore.makeMemory
+    const prompts = yield* Prompt.makeScripted(options.prompts ?? [])
+    const browser = yield* Browser.makeRecording
+    const brandShape = Brand.make({ version: "0.0.0-test", ...options.brand })
+    const env = { ...options.env, ...(options.configDir ? { [`${brandShape.envPrefix}CONFIG_DIR`]: options.configDir } : {}) }
+    const provider = Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+    const brand = Brand.layer(brandShape)
+    // Built once, so every `provide` below sees the same in-memory state.
+    const memoryConfig = yield* ConfigStore.makeMemory(options.config ?? ConfigStore.empty(brandShape))
+    const stores = options.configDir
+      ? Layer.merge(
+        ConfigStore.layerFile,
+        SecretStore.layer.pipe(Layer.provide(ConfigStore.layerFile), Layer.provide(Layer.succeed(Keyring.Keyring, options.keyring ?? Keyring.unavailable("no keyring in this test"))))
+      )
+      : Layer.merge(Layer.succeed(ConfigStore.ConfigStore, memoryConfig), Layer.succeed(SecretStore.SecretStore, secrets.store))
+    const layer = Layer.mergeAll(
+      stores,
+      PlatformApi.layer.pipe(Layer.provide(options.http ?? HttpTransport.layer())),
+      OAuthClient.layer.pipe(Layer.provide(options.http ?? HttpTransport.layer())),
+      Layer.succeed(Prompt.Prompt, prompts.prompt),
+      Layer.succeed(Browser.Browser, browser.browser),
+      Tty.layerTest({ ...(options.tty === undefined ? {} : { tty: options.tty }), ...(options.stdin === undefined ? {} : { stdin: options.stdin }) }),
+      NodeFileSystem.layer,
+      NodePath.layer,
+      silentTerminal
+    ).pipe(Layer.provideMerge(brand), Layer.provideMerge(provider))
+    /** Run a use case (or any effect) against these services, with the recording console. */
+    const provide = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      effect.pipe(Effect.provide(layer), Effect.withConsole(console)) as Effect.Effect<
+        A,
+        E,
+        Exclude<R, Layer.Layer.Success<typeof layer>>
+      >
+    /** Run the real CLI on `argv`; returns the exit code and clears the recorded output first. */
+    const cli = (...argv: ReadonlyArray<string>) => {
+      recorded.stdout.length = 0
+      recorded.stderr.length = 0
+      return provide(run(argv))
+    }
+    return {
+      layer,
+      provide,
+      cli,
+      recorded,
+      secrets: secrets.entries,
+      asked: prompts.asked,
+      opened: browser.opened,
+      config: provide(Effect.flatMap(ConfigStore.ConfigStore, (s) => s.read))
+    }
+  })
