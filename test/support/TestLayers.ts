@@ -17,6 +17,8 @@ import { run } from "../../src/cli/Cli.js"
 import * as ConfigStore from "../../src/ConfigStore.js"
 import * as HttpTransport from "../../src/HttpTransport.js"
 import * as Keyring from "../../src/Keyring.js"
+import * as Messages from "../../src/cli/Messages.js"
+import * as Notice from "../../src/Notice.js"
 import * as OAuthClient from "../../src/OAuthClient.js"
 import * as PlatformApi from "../../src/PlatformApi.js"
 import * as Prompt from "../../src/Prompt.js"
@@ -37,6 +39,12 @@ export interface Options {
   readonly brand?: Partial<Brand.BrandShape>
   /** The OS keyring behind the file-backed stores (default: an unavailable one). */
   readonly keyring?: typeof Keyring.Keyring.Service
+  /**
+   * What becomes of the library's notices outside `cli` (which prints its own): "render" prints
+   * them on the recording console in latchkey's words, as the CLI does (the default); "record"
+   * only keeps them in `notices`, as an embedder that renders nothing would.
+   */
+  readonly notices?: "render" | "record"
 }
 
 /** A terminal that nobody types into: the scripted Prompt answers instead. */
@@ -52,6 +60,12 @@ const silentTerminal = Layer.succeed(Terminal.Terminal, {
 export const make = (options: Options = {}) =>
   Effect.gen(function*() {
     const { console, recorded } = TestConsole.make()
+    const noticeLog = Notice.makeRecording()
+    const messages = Messages.make(Messages.names(options.brand?.name ?? Brand.latchkey.name))
+    const notices = Layer.succeed(Notice.Notices, {
+      notify: (notice: Notice.Notice) =>
+        Effect.zipRight(noticeLog.notices.notify(notice), options.notices === "record" ? Effect.void : Console.error(messages.notice(notice)))
+    })
     const secrets = yield* SecretStore.makeMemory
     const prompts = yield* Prompt.makeScripted(options.prompts ?? [])
     const browser = yield* Browser.makeRecording
@@ -76,7 +90,8 @@ export const make = (options: Options = {}) =>
       Tty.layerTest({ ...(options.tty === undefined ? {} : { tty: options.tty }), ...(options.stdin === undefined ? {} : { stdin: options.stdin }) }),
       NodeFileSystem.layer,
       NodePath.layer,
-      silentTerminal
+      silentTerminal,
+      notices
     ).pipe(Layer.provideMerge(brand), Layer.provideMerge(provider))
     /** Run a use case (or any effect) against these services, with the recording console. */
     const provide = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
@@ -96,6 +111,8 @@ export const make = (options: Options = {}) =>
       provide,
       cli,
       recorded,
+      /** Every notice the library delivered, in order (`cli` runs deliver theirs to its own printer). */
+      notices: noticeLog.recorded,
       secrets: secrets.entries,
       asked: prompts.asked,
       opened: browser.opened,
