@@ -10,6 +10,7 @@ import { SecretStore } from "../../src/SecretStore.js"
 import { brand, config, profile, session } from "../support/Configs.js"
 import * as HttpStub from "../support/HttpStub.js"
 import * as TestLayers from "../support/TestLayers.js"
+import { cliText } from "../support/CliText.js"
 
 const seeded = () =>
   config(
@@ -97,7 +98,7 @@ describe("Profiles", () => {
           Effect.flip(t.provide(Profiles.logout(Option.some(name))))
         ])
         for (const error of errors) {
-          assert.deepStrictEqual([error._tag, error.message.startsWith(`no profile named ${name} `)], ["InvalidInput", true], name)
+          assert.deepStrictEqual([error._tag, cliText(error).startsWith(`no profile named ${name} `)], ["InvalidInput", true], name)
         }
       }
       assert.deepStrictEqual(yield* t.config, before)
