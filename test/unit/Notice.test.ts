@@ -4,6 +4,7 @@
  * arrives as `Notice` values (and hints as data on the errors).
  */
 import { assert, describe, it } from "@effect/vitest"
+import { vi } from "vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { existsSync } from "node:fs"
@@ -32,6 +33,26 @@ const loginInput: DeviceLogin.LoginInput = {
 }
 const hooks: DeviceLogin.Hooks = { onCode: () => Effect.void, whileWaiting: (wait) => wait }
 
+/**
+ * Run `effect` with every write to the process's stdout and stderr caught, besides the recording
+ * Console of the test layers: a library that wrote to `process.stderr` itself would show here.
+ */
+const catchingWrites = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => {
+      const written: Array<string> = []
+      const spies = [process.stdout, process.stderr].map((stream) =>
+        vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
+          written.push(String(chunk))
+          return true
+        })
+      )
+      return { written, spies }
+    }),
+    ({ written }) => Effect.map(effect, (a) => ({ result: a, written })),
+    ({ spies }) => Effect.sync(() => spies.forEach((s) => s.mockRestore()))
+  )
+
 describe("library code never prints", () => {
   it.scoped("a login that takes the first team and falls back to the plaintext file: notices, in order, and no output", () =>
     Effect.gen(function*() {
@@ -49,9 +70,10 @@ describe("library code never prints", () => {
       const file = path.join(dir, "secrets.json")
       const seen: Array<{ readonly notice: Notice.Notice; readonly fileExisted: boolean }> = []
       const notices = { notify: (notice: Notice.Notice) => Effect.sync(() => void seen.push({ notice, fileExisted: existsSync(file) })) }
-      const result = yield* Drive.toEnd(
+      const { result, written } = yield* catchingWrites(Drive.toEnd(
         t.provide(DeviceLogin.login(loginInput, hooks).pipe(Effect.provideService(Notice.Notices, notices)))
-      )
+      ))
+      assert.deepStrictEqual(written, [], "nothing written to the process's stdout or stderr")
       assert.strictEqual(result.team?.slug, "acme")
       assert.deepStrictEqual(seen.map((s) => s.notice), [
         Notice.Notice.TeamChosen({ team: result.team!, of: 2, choices: ["acme", "globex"] }),
@@ -70,8 +92,9 @@ describe("library code never prints", () => {
         config: config({ work: profile({ secretId: "s1", apiUrl: "https://work.test" }) }, { currentProfile: "work" }),
         env: { INF_API_KEY: "lk_from_env" }
       })
-      const resolved = yield* t.provide(Credentials.resolve(Credentials.noFlags))
+      const { result: resolved, written } = yield* catchingWrites(t.provide(Credentials.resolve(Credentials.noFlags)))
       assert.strictEqual(resolved.storage, "env")
+      assert.deepStrictEqual(written, [])
       assert.deepStrictEqual(t.notices, [
         Notice.Notice.EnvShadowsProfile({ variable: "INF_API_KEY", profile: "work", useProfileVariable: "INF_USE_PROFILE" })
       ])
