@@ -62,6 +62,8 @@ export type Hint = Data.TaggedEnum<{
   NameProfile: {}
   /** The name is taken: choose another profile name. */
   OtherProfileName: {}
+  /** Plain http to another host: the environment may be added with the opt-in that allows it. */
+  AllowHttp: {}
   /** Only API keys can be injected: create an API-key profile and inject that one. */
   InjectApiKeysOnly: {}
   /** The API-key login cannot prompt: pass these values instead. */

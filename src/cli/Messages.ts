@@ -36,6 +36,7 @@ export interface Names {
   readonly apiUrlFlag: string
   readonly issuerFlag: string
   readonly clientIdFlag: string
+  readonly allowHttpFlag: string
 }
 
 /** latchkey's own verbs and flags, under the executable name `cli`. */
@@ -57,7 +58,8 @@ export const names = (cli: string): Names => ({
   projectFlag: "--project",
   apiUrlFlag: "--api-url",
   issuerFlag: "--issuer",
-  clientIdFlag: "--client-id"
+  clientIdFlag: "--client-id",
+  allowHttpFlag: "--allow-http"
 })
 
 export interface MessagesShape {
@@ -106,6 +108,8 @@ export const make = (n: Names): MessagesShape => {
           : ` (see \`${lister(hint.of)}\`)`
       case "AddIssuer":
         return `; add one with \`${cmd(n.environmentsAdd)} NAME ${n.apiUrlFlag} ${hint.apiUrl} ${n.issuerFlag} URL ${n.clientIdFlag} ID\``
+      case "AllowHttp":
+        return `, or add the environment with ${n.allowHttpFlag}`
       case "NameProfile":
         return `; pass ${n.profileFlag} NAME`
       case "OtherProfileName":

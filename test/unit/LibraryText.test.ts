@@ -52,8 +52,7 @@ const STILL_LABELS: ReadonlyArray<readonly [string, string, number]> = [
   ["src/DeviceLogin.ts", "--profile", 1],
   ["src/Environments.ts", "--api-url", 2],
   ["src/Environments.ts", "--issuer", 2],
-  ["src/MigrateSecrets.ts", "--profile", 1],
-  ["src/Urls.ts", ", or add the environment with --allow-http", 1]
+  ["src/MigrateSecrets.ts", "--profile", 1]
 ]
 
 describe("library code names no verb of the CLI", () => {

@@ -218,7 +218,7 @@ describe("Environments", () => {
         t.provide(Environments.add({ name: "lab", apiUrl, issuer, clientId: Option.none(), probe: true, ...(allowHttp === undefined ? {} : { allowHttp }) }))
       const refused = yield* Effect.flip(add("http://api.example.com", Option.none()))
       assert.deepStrictEqual(
-        [refused._tag, refused.message],
+        [refused._tag, cliText(refused)],
         ["UsageError", `--api-url "http://api.example.com" is plain http to another host, which would send credentials in cleartext; use https, or add the environment with --allow-http`]
       )
       const issuer = yield* Effect.flip(add("https://api.example.com", Option.some("http://id.example.com")))
