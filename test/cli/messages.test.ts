@@ -64,6 +64,15 @@ describe("a rebranded CLI renders hints and notices with its own verb names", ()
       )
     }))
 
+  it.effect("after a logout, the profile left to make current is named with the renamed verb", () =>
+    Effect.gen(function*() {
+      const { cli, err } = yield* setup({
+        config: config({ work: profile({ secretId: "s1" }), home: profile({ secretId: "s2" }) }, { currentProfile: "work" })
+      })
+      assert.strictEqual(yield* cli("auth", "logout"), 0)
+      assert.include(err(), "profile home remains in this environment: `inf auth switch home` makes it current")
+    }))
+
   it.effect("the team a non-interactive login took: the notice names the renamed flag", () =>
     Effect.gen(function*() {
       const { cli, err } = yield* setup()
