@@ -1,6 +1,8 @@
 /**
  * Expected failures, as values. Each carries what a user needs to act on it and a one-line
- * `message`; `exitCode` is the single place that maps an error to the process exit status.
+ * `message` that names no command of any CLI; what the user can do next is a `Hint`, which the
+ * CLI layer words with its own verbs (latchkey's `src/cli/Messages.ts`). `exitCode` is the
+ * single place that maps an error to the process exit status.
  */
 import * as Data from "effect/Data"
 
