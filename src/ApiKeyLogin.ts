@@ -13,7 +13,7 @@ import * as Credentials from "./Credentials.js"
 import { own } from "./internal/records.js"
 import { sanitize, truncate } from "./internal/text.js"
 import * as Names from "./Names.js"
-import { InvalidInput, UsageError } from "./Errors.js"
+import { Hint, InvalidInput, UsageError } from "./Errors.js"
 import { PlatformApi, type Project } from "./PlatformApi.js"
 import * as Profiles from "./Profiles.js"
 import { Prompt } from "./Prompt.js"
@@ -171,13 +171,13 @@ export const token = Effect.fn("ApiKeyLogin.token")(function*(input: {
   readonly interactive: boolean
   readonly insecure: boolean
 }) {
-  const brand = yield* Brand
   if (!input.interactive) {
-    const missing = [Option.isNone(input.apiKey) && "--api-key", Option.isNone(input.project) && "--project"].filter(Boolean)
+    const missing = [
+      ...(Option.isNone(input.apiKey) ? ["apiKey" as const] : []),
+      ...(Option.isNone(input.project) ? ["project" as const] : [])
+    ]
     if (missing.length > 0) {
-      return yield* new UsageError({
-        reason: `\`${brand.name} auth token\` cannot prompt here: pass ${missing.join(" and ")}`
-      })
+      return yield* new UsageError({ reason: "cannot prompt here", hint: Hint.PassValues({ values: missing }) })
     }
   }
   const key: KeyInput = Option.isSome(input.apiKey) ? input.apiKey.value : "prompt"

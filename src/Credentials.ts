@@ -14,16 +14,16 @@
  * stored under exactly that name, must follow the name rule (`Names`); every API URL a
  * credential would go to passes the transport policy (`Urls`).
  */
-import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import { Brand, type BrandShape } from "./Brand.js"
 import { type ConfigFile, ConfigStore, type Profile, type StorageKind } from "./ConfigStore.js"
-import { InvalidInput, NotAuthenticated, type UsageError } from "./Errors.js"
+import { Hint, InvalidInput, NotAuthenticated, type UsageError } from "./Errors.js"
 import { own } from "./internal/records.js"
 import * as Names from "./Names.js"
+import * as Notice from "./Notice.js"
 import type { Credential } from "./PlatformApi.js"
 import { SecretStore, secretsOf } from "./SecretStore.js"
 import * as Session from "./Session.js"
@@ -157,7 +157,7 @@ export const plan = (input: {
     missing: string
   ): Either.Either<Plan, NotAuthenticated | InvalidInput | UsageError> => {
     const profile = own(config.profiles, name)
-    if (profile === undefined) return Either.left(new InvalidInput({ reason: missing }))
+    if (profile === undefined) return Either.left(new InvalidInput({ reason: missing, hint: Hint.List({ of: "profiles" }) }))
     const url = Urls.checkTransport(profile.apiUrl, {
       what: `the API URL of profile ${name}`,
       allowHttp: allowsHttp(config, profile.environment)
@@ -169,7 +169,7 @@ export const plan = (input: {
       ? Option.some("session")
       : Option.none()
     if (Option.isNone(method)) {
-      return Either.left(new NotAuthenticated({ reason: `profile ${name} holds no credential`, cli: brand.name, profile: name }))
+      return Either.left(new NotAuthenticated({ reason: `profile ${name} holds no credential`, hint: Hint.Login({ profile: name }) }))
     }
     return Either.right({
       _tag: "FromProfile",
@@ -186,7 +186,7 @@ export const plan = (input: {
     const name = flags.profile.value
     const valid = Names.validateExisting("profile", name, config.profiles, "--profile")
     if (Either.isLeft(valid)) return Either.left(valid.left)
-    return fromProfile(name, { _tag: "ProfileFlag", profile: name }, `no profile named ${name} (see \`${brand.name} auth list\`)`)
+    return fromProfile(name, { _tag: "ProfileFlag", profile: name }, `no profile named ${name}`)
   }
 
   // Which stored profile would apply without environment credentials (3 and 4).
@@ -222,7 +222,7 @@ export const plan = (input: {
     return fromProfile(
       name,
       { _tag: "EnvProfile", variable: vars.profile, profile: name },
-      `${vars.profile} names ${name}, but there is no such profile (see \`${brand.name} auth list\`)`
+      `${vars.profile} names ${name}, but there is no such profile`
     )
   }
 
@@ -233,7 +233,7 @@ export const plan = (input: {
   const others = Object.keys(config.profiles)
     .filter((name) => own(config.profiles, name)?.environment === config.currentEnvironment)
     .sort((a, b) => a.localeCompare(b))
-  return Either.left(new NotAuthenticated({ reason: "not logged in", cli: brand.name, others }))
+  return Either.left(new NotAuthenticated({ reason: "not logged in", hint: others.length > 0 ? Hint.MakeCurrent({ others }) : Hint.Login({}) }))
 }
 
 export interface Resolved {
@@ -251,7 +251,7 @@ export interface Resolved {
   readonly session: Option.Option<{ readonly expiresAt: number; readonly canRefresh: boolean }>
 }
 
-/** Resolve the credential for this invocation, reading its secret. Announces on stderr when an environment variable shadows a stored profile. */
+/** Resolve the credential for this invocation, reading its secret. Notifies `EnvShadowsProfile` when an environment variable shadows a stored profile. */
 export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) {
   const brand = yield* Brand
   const env = yield* Settings.read
@@ -260,8 +260,8 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
   if (decided._tag === "FromEnv") {
     const vars = Settings.variableNames(brand.envPrefix)
     if (Option.isSome(decided.shadowed)) {
-      yield* Console.error(
-        `${brand.name}: using ${vars.apiKey} instead of profile ${decided.shadowed.value} (set ${vars.useProfile}=1 to use the profile)`
+      yield* Notice.notify(
+        Notice.Notice.EnvShadowsProfile({ variable: vars.apiKey, profile: decided.shadowed.value, useProfileVariable: vars.useProfile })
       )
     }
     return {
@@ -290,8 +290,7 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
     if (Option.isNone(stored)) {
       return yield* new NotAuthenticated({
         reason: `the API key of profile ${decided.name} is missing from ${secrets.location(storage)}`,
-        cli: brand.name,
-        profile: decided.name
+        hint: Hint.Login({ profile: decided.name })
       })
     }
     token = stored.value

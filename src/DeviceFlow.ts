@@ -9,8 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { Brand } from "./Brand.js"
-import { LoginFailed } from "./Errors.js"
+import { Hint, LoginFailed } from "./Errors.js"
 import {
   DEFAULT_INTERVAL_SECONDS,
   DEVICE_CODE_EXPIRES_IN_SECONDS,
@@ -59,7 +58,6 @@ export const poll = Effect.fn("DeviceFlow.poll")(function*(input: {
   readonly clientId: string
   readonly authorization: DeviceAuthorization
 }) {
-  const brand = yield* Brand
   const oauth = yield* OAuthClient
   const timing = checkTiming(input.authorization)
   if (timing !== undefined) return yield* new LoginFailed({ reason: timing })
@@ -67,9 +65,7 @@ export const poll = Effect.fn("DeviceFlow.poll")(function*(input: {
   const deadline = start + input.authorization.expires_in * 1000
   let interval = (input.authorization.interval ?? DEFAULT_INTERVAL_SECONDS) * 1000
   let failures = 0
-  const expired = new LoginFailed({
-    reason: `the code expired before it was approved; run \`${brand.name} auth login\` again`
-  })
+  const expired = new LoginFailed({ reason: "the code expired before it was approved", hint: Hint.LoginAgain() })
   while (true) {
     const wait = failures === 0 ? interval : Math.min(interval * 2 ** failures, MAX_BACKOFF_MILLIS)
     if ((yield* Clock.currentTimeMillis) + wait > deadline) return yield* expired

@@ -18,7 +18,7 @@ import { Browser, type OpenResult } from "./Browser.js"
 import type { Profile } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
 import * as DeviceFlow from "./DeviceFlow.js"
-import { InvalidInput, LoginFailed } from "./Errors.js"
+import { Hint, InvalidInput, LoginFailed } from "./Errors.js"
 import { own } from "./internal/records.js"
 import { MAX_STRING } from "./internal/schemas.js"
 import { sanitize } from "./internal/text.js"
@@ -63,15 +63,14 @@ export const BASE_SCOPES = ["openid", "offline_access", "email", "profile"] as c
 
 /** Issuer and client id: the environment's own settings, else what the platform announces. */
 const oidcSettings = Effect.fn("DeviceLogin.oidcSettings")(function*(apiUrl: string, environment: { issuer?: string | undefined; clientId?: string | undefined } | undefined) {
-  const brand = yield* Brand
   if (environment?.issuer && environment.clientId) return { issuer: environment.issuer, clientId: environment.clientId }
   const announced = yield* (yield* PlatformApi).cliConfig(apiUrl)
   const issuer = environment?.issuer ?? announced.issuer
   const clientId = environment?.clientId ?? announced.clientId
   if (!issuer || !clientId) {
     return yield* new InvalidInput({
-      reason:
-        `${apiUrl} announces no OpenID issuer for the CLI; add one with \`${brand.name} environments add NAME --api-url ${apiUrl} --issuer URL --client-id ID\``
+      reason: `${apiUrl} announces no OpenID issuer for the CLI`,
+      hint: Hint.AddIssuer({ apiUrl })
     })
   }
   return { issuer, clientId }
@@ -157,7 +156,8 @@ export const login = Effect.fn("DeviceLogin.login")(function*(input: LoginInput,
     // An email that is not a valid name (README, "Names") is refused rather than stored as one.
     if (Option.isNone(input.profile) && sameSubject === undefined && !Names.isValid(name)) {
       return yield* new LoginFailed({
-        reason: `the account's email cannot be a profile name (profile names are ${Names.RULE}); pass --profile NAME`
+        reason: `the account's email cannot be a profile name (profile names are ${Names.RULE})`,
+        hint: Hint.NameProfile()
       })
     }
     const existing: Profile | undefined = own(config.profiles, name)

@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Brand } from "./Brand.js"
 import { type ConfigFile, ConfigStore, type Environment } from "./ConfigStore.js"
-import { InvalidInput, UsageError } from "./Errors.js"
+import { Hint, InvalidInput, UsageError } from "./Errors.js"
 import { own } from "./internal/records.js"
 import { sanitize, truncate } from "./internal/text.js"
 import * as Names from "./Names.js"
@@ -123,7 +123,7 @@ export const use = Effect.fn("Environments.use")(function*(name: string) {
       yield* Names.validateExisting("environment", name, environments)
       const target = own(environments, name)
       if (target === undefined) {
-        return yield* new InvalidInput({ reason: `no environment named ${name} (see \`${brand.name} environments get\`)` })
+        return yield* new InvalidInput({ reason: `no environment named ${name}`, hint: Hint.List({ of: "environments" }) })
       }
       const leaving = own(environments, config.currentEnvironment)
       const remembered = target.currentProfile !== undefined && own(config.profiles, target.currentProfile)?.environment === name

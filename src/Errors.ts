@@ -1,6 +1,8 @@
 /**
  * Expected failures, as values. Each carries what a user needs to act on it and a one-line
- * `message`; `exitCode` is the single place that maps an error to the process exit status.
+ * `message` that names no command of any CLI; what the user can do next is a `Hint`, which the
+ * CLI layer words with its own verbs (latchkey's `src/cli/Messages.ts`). `exitCode` is the
+ * single place that maps an error to the process exit status.
  */
 import * as Data from "effect/Data"
 
@@ -43,25 +45,42 @@ export class LockTimeout extends Data.TaggedError("LockTimeout")<{
   }
 }
 
-/** No credential could be resolved. */
+/**
+ * What the user can do next, as data: the CLI layer renders it with its own verb and flag names
+ * (latchkey's `src/cli/Messages.ts`), so library code never names a command.
+ */
+export type Hint = Data.TaggedEnum<{
+  /** Log in (as `profile`, when given), or create an API-key profile. */
+  Login: { readonly profile?: string }
+  /** No profile is current, but these of the current environment could be made current. */
+  MakeCurrent: { readonly others: ReadonlyArray<string> }
+  /** The login did not finish: start it again. */
+  LoginAgain: {}
+  /** The command that lists these shows the valid names. */
+  List: { readonly of: "profiles" | "environments" | "projects" | "teams" }
+  /** The environment at `apiUrl` needs an issuer and client id added by hand. */
+  AddIssuer: { readonly apiUrl: string }
+  /** Name the profile explicitly. */
+  NameProfile: {}
+  /** The name is taken: choose another profile name. */
+  OtherProfileName: {}
+  /** Plain http to another host: the environment may be added with the opt-in that allows it. */
+  AllowHttp: {}
+  /** Only API keys can be injected: create an API-key profile and inject that one. */
+  InjectApiKeysOnly: {}
+  /** The API-key login cannot prompt: pass these values instead. */
+  PassValues: { readonly values: ReadonlyArray<"apiKey" | "project"> }
+}>
+
+export const Hint = Data.taggedEnum<Hint>()
+
+/** No credential could be resolved. `hint` says how to get one (`Login` or `MakeCurrent`). */
 export class NotAuthenticated extends Data.TaggedError("NotAuthenticated")<{
   readonly reason: string
-  readonly cli: string
-  /** Profiles of the current environment, none of them current: one of them may be what the user wants. */
-  readonly others?: ReadonlyArray<string>
-  /** The stored profile that cannot be used: the hint logs that one in again. */
-  readonly profile?: string
+  readonly hint: Hint
 }> {
   override get message() {
-    if (this.profile !== undefined) {
-      return `${this.reason}; run \`${loginCommand(this.cli, this.profile)}\` or \`${this.cli} auth token --profile ${shellWord(this.profile)}\``
-    }
-    const others = this.others ?? []
-    if (others.length > 0) {
-      const shown = others.slice(0, 5).join(", ") + (others.length > 5 ? `, … (${others.length} in all)` : "")
-      return `${this.reason}; no profile is current, but this environment has ${others.length === 1 ? "profile" : "profiles"} ${shown}: \`${this.cli} auth use ${others.length === 1 ? others[0] : "NAME"}\` makes ${others.length === 1 ? "it" : "one"} current, or run \`${this.cli} auth login\``
-    }
-    return `${this.reason}; run \`${this.cli} auth login\` or \`${this.cli} auth token\`, or set an API key in the environment`
+    return this.reason
   }
 }
 
@@ -89,6 +108,7 @@ export class ApiError extends Data.TaggedError("ApiError")<{
 /** The user asked for something that does not exist or cannot be done (unknown profile, bad key prefix, …). */
 export class InvalidInput extends Data.TaggedError("InvalidInput")<{
   readonly reason: string
+  readonly hint?: Hint
 }> {
   override get message() {
     return this.reason
@@ -98,6 +118,7 @@ export class InvalidInput extends Data.TaggedError("InvalidInput")<{
 /** A required argument is missing where the CLI may not prompt, or flags conflict. */
 export class UsageError extends Data.TaggedError("UsageError")<{
   readonly reason: string
+  readonly hint?: Hint
 }> {
   override get message() {
     return this.reason
@@ -154,24 +175,15 @@ export const exitCode = (error: LatchkeyError): number => {
 export class SilentExit extends Data.TaggedError("SilentExit")<{ readonly code: number }> {}
 
 /** The device-flow login did not produce a session (denied, expired, or a protocol failure). */
-export class LoginFailed extends Data.TaggedError("LoginFailed")<{ readonly reason: string }> {
+export class LoginFailed extends Data.TaggedError("LoginFailed")<{ readonly reason: string; readonly hint?: Hint }> {
   override get message() {
     return this.reason
   }
 }
 
-/**
- * A word as a POSIX shell reads it back. Profile names follow the name rule (`Names`) and stay
- * bare; one a hand-edited file holds may need quotes to be pasted.
- */
-const shellWord = (word: string): string => /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`
-
-/** The command that logs in again as `profile`, as a user can paste it. */
-export const loginCommand = (cli: string, profile: string): string => `${cli} auth login --profile ${shellWord(profile)}`
-
-/** The session's refresh token was refused (expired, revoked, or reused): only a new login helps. */
-export class SessionExpired extends Data.TaggedError("SessionExpired")<{ readonly cli: string; readonly profile: string }> {
+/** The session's refresh token was refused (expired, revoked, or reused): only a new login as `profile` helps. */
+export class SessionExpired extends Data.TaggedError("SessionExpired")<{ readonly profile: string }> {
   override get message() {
-    return `session expired, run \`${loginCommand(this.cli, this.profile)}\``
+    return `the session of profile ${this.profile} expired`
   }
 }

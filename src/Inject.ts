@@ -22,7 +22,7 @@ import * as path from "node:path"
 import { Brand } from "./Brand.js"
 import { ConfigStore } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
-import { ConfigFileError, ConfigWriteError, InvalidInput } from "./Errors.js"
+import { Hint, ConfigFileError, ConfigWriteError, InvalidInput } from "./Errors.js"
 import * as Dotenv from "./internal/dotenv.js"
 import * as files from "./internal/files.js"
 import * as Settings from "./Settings.js"
@@ -135,7 +135,8 @@ export const inject = Effect.fn("Inject.inject")(function*(flags: Credentials.Fl
   const decided = yield* Credentials.plan({ brand, flags, env, config })
   if (decided._tag === "FromProfile" && decided.method === "session") {
     return yield* new InvalidInput({
-      reason: `profile ${decided.name} is a login session, whose access token expires within the hour; \`${brand.name} auth inject\` writes only API keys: create a profile with \`${brand.name} auth token\` and inject that (--profile NAME)`
+      reason: `profile ${decided.name} is a login session, whose access token expires within the hour`,
+      hint: Hint.InjectApiKeysOnly()
     })
   }
   const resolved = yield* Credentials.resolve(flags)

@@ -7,9 +7,8 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { Brand } from "./Brand.js"
 import { ConfigStore, type Profile } from "./ConfigStore.js"
-import { InvalidInput, SecretStoreError } from "./Errors.js"
+import { Hint, InvalidInput, SecretStoreError } from "./Errors.js"
 import { has, own } from "./internal/records.js"
 import * as Names from "./Names.js"
 import { SecretStore, secretsOf, type StorageKind } from "./SecretStore.js"
@@ -57,13 +56,12 @@ const moveOne = Effect.fn("MigrateSecrets.moveOne")(function*(name: string, prof
 })
 
 export const migrate = Effect.fn("MigrateSecrets.migrate")(function*(to: StorageKind, only: Option.Option<string>) {
-  const brand = yield* Brand
   const config = yield* (yield* ConfigStore).read
   const names = Option.match(only, { onNone: () => Object.keys(config.profiles).sort(), onSome: (n) => [n] })
   if (Option.isSome(only)) {
     yield* Names.validateExisting("profile", only.value, config.profiles, "--profile")
     if (!has(config.profiles, only.value)) {
-      return yield* new InvalidInput({ reason: `no profile named ${only.value} (see \`${brand.name} auth list\`)` })
+      return yield* new InvalidInput({ reason: `no profile named ${only.value}`, hint: Hint.List({ of: "profiles" }) })
     }
   }
   const results: Array<Moved> = []

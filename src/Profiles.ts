@@ -7,10 +7,10 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { randomUUID } from "node:crypto"
-import { Brand, type BrandShape } from "./Brand.js"
+import { Brand } from "./Brand.js"
 import { type ConfigFile, ConfigStore, type Profile, type Team, type User } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
-import { InvalidInput, UsageError } from "./Errors.js"
+import { Hint, InvalidInput, UsageError } from "./Errors.js"
 import { own } from "./internal/records.js"
 import * as Names from "./Names.js"
 import type { Project } from "./PlatformApi.js"
@@ -98,24 +98,22 @@ export const list = Effect.fn("Profiles.list")(function*() {
   }
 })
 
-const unknownProfile = (brand: BrandShape, name: string) =>
-  new InvalidInput({ reason: `no profile named ${name} (see \`${brand.name} auth list\`)` })
+const unknownProfile = (name: string) =>
+  new InvalidInput({ reason: `no profile named ${name}`, hint: Hint.List({ of: "profiles" }) })
 
 /** `auth get NAME`. */
 export const get = Effect.fn("Profiles.get")(function*(name: string) {
-  const brand = yield* Brand
   const config = yield* (yield* ConfigStore).read
   yield* Names.validateExisting("profile", name, config.profiles)
   const profile = own(config.profiles, name)
-  if (profile === undefined) return yield* unknownProfile(brand, name)
+  if (profile === undefined) return yield* unknownProfile(name)
   return yield* viewWithSession(config, name, profile)
 })
 
 /** Ask for a profile of the current environment when the user gave none and may be asked. */
 const chooseProfile = Effect.fn("Profiles.choose")(function*(purpose: string, interactive: boolean) {
-  const brand = yield* Brand
   if (!interactive) {
-    return yield* new UsageError({ reason: `name the profile to ${purpose} (\`${brand.name} auth list\` shows them)` })
+    return yield* new UsageError({ reason: `name the profile to ${purpose}`, hint: Hint.List({ of: "profiles" }) })
   }
   const config = yield* (yield* ConfigStore).read
   const candidates = inEnvironment(config)
@@ -135,14 +133,13 @@ const chooseProfile = Effect.fn("Profiles.choose")(function*(purpose: string, in
 
 /** `auth use [NAME]` / `auth switch`: make a profile current (and its environment with it). */
 export const use = Effect.fn("Profiles.use")(function*(name: Option.Option<string>, interactive: boolean) {
-  const brand = yield* Brand
   const store = yield* ConfigStore
   const chosen = Option.isSome(name) ? name.value : yield* chooseProfile("use", interactive)
   return yield* store.modify((config) =>
     Effect.gen(function*() {
       yield* Names.validateExisting("profile", chosen, config.profiles)
       const profile = own(config.profiles, chosen)
-      if (profile === undefined) return yield* unknownProfile(brand, chosen)
+      if (profile === undefined) return yield* unknownProfile(chosen)
       const next: ConfigFile = {
         ...config,
         currentProfile: chosen,
@@ -169,13 +166,13 @@ export const logout = Effect.fn("Profiles.logout")(function*(name: Option.Option
   }
   yield* Names.validateExisting("profile", target, before.profiles)
   const stored = own(before.profiles, target)
-  if (stored === undefined) return yield* unknownProfile(brand, target)
+  if (stored === undefined) return yield* unknownProfile(target)
   // Outside the config lock: revocation is a network call.
   const revocationFailed = yield* Session.revoke(target, stored, { allowHttp: Credentials.allowsHttp(before, stored.environment) })
   const result = yield* store.modify((config) =>
     Effect.gen(function*() {
       const profile = own(config.profiles, target)
-      if (profile === undefined) return yield* unknownProfile(brand, target)
+      if (profile === undefined) return yield* unknownProfile(target)
       // Secrets first, from wherever each is: a profile removed while its secret stayed behind
       // would orphan a credential.
       for (const { kind, storage } of secretsOf(profile)) yield* secrets.remove({ id: profile.secretId, kind }, storage)
@@ -263,13 +260,14 @@ export const save = Effect.fn("Profiles.save")(function*(input: SaveProfile) {
       const existing = own(config.profiles, input.name)
       if (existing && existing.environment !== input.environment) {
         return yield* new InvalidInput({
-          reason: `profile ${input.name} belongs to environment ${existing.environment}; choose another name with --profile`
+          reason: `profile ${input.name} belongs to environment ${existing.environment}`,
+          hint: Hint.OtherProfileName()
         })
       }
       if (existing?.user && existing.user.id !== input.user.id) {
         return yield* new InvalidInput({
-          reason:
-            `profile ${input.name} is ${existing.user.email}'s, but this login is ${input.user.email}'s; choose another name with --profile`
+          reason: `profile ${input.name} is ${existing.user.email}'s, but this login is ${input.user.email}'s`,
+          hint: Hint.OtherProfileName()
         })
       }
       const secretId = existing?.secretId ?? randomUUID()
@@ -327,12 +325,11 @@ export const save = Effect.fn("Profiles.save")(function*(input: SaveProfile) {
 
 /** Set the project of a stored profile. */
 export const setProject = Effect.fn("Profiles.setProject")(function*(name: string, project: Project, team: Option.Option<Team>) {
-  const brand = yield* Brand
   const store = yield* ConfigStore
   const now = new Date(yield* Clock.currentTimeMillis).toISOString()
   return yield* store.modify((config) => {
     const profile = own(config.profiles, name)
-    if (profile === undefined) return Effect.fail(unknownProfile(brand, name))
+    if (profile === undefined) return Effect.fail(unknownProfile(name))
     const updated: Profile = {
       ...profile,
       project: { id: project.id, name: project.name },

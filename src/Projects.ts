@@ -4,10 +4,9 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { Brand } from "./Brand.js"
 import { matchProject } from "./ApiKeyLogin.js"
 import * as Credentials from "./Credentials.js"
-import { InvalidInput, UsageError } from "./Errors.js"
+import { Hint, InvalidInput, UsageError } from "./Errors.js"
 import { PlatformApi } from "./PlatformApi.js"
 import * as Profiles from "./Profiles.js"
 import { Prompt } from "./Prompt.js"
@@ -39,7 +38,6 @@ export const use = Effect.fn("Projects.use")(function*(
   wanted: Option.Option<string>,
   interactive: boolean
 ) {
-  const brand = yield* Brand
   const api = yield* PlatformApi
   // The project being chosen is the argument, so it must not also filter the resolution.
   const resolved = yield* Credentials.resolve({ ...flags, project: Option.none() })
@@ -50,12 +48,13 @@ export const use = Effect.fn("Projects.use")(function*(
     const found = matchProject(projects, wanted.value)
     if (Option.isNone(found)) {
       return yield* new InvalidInput({
-        reason: `no project ${wanted.value} among those of profile ${profile.name} (see \`${brand.name} projects get\`)`
+        reason: `no project ${wanted.value} among those of profile ${profile.name}`,
+        hint: Hint.List({ of: "projects" })
       })
     }
     project = found.value
   } else if (!interactive) {
-    return yield* new UsageError({ reason: `name the project (\`${brand.name} projects get\` lists them)` })
+    return yield* new UsageError({ reason: "name the project", hint: Hint.List({ of: "projects" }) })
   } else if (projects.length === 0) {
     return yield* new InvalidInput({ reason: `profile ${profile.name} can see no projects` })
   } else {

@@ -3,15 +3,14 @@
  * which store holds them; values stay `Redacted` until the moment they are sent.
  *
  * New secrets go to the OS keyring. When the keyring cannot be reached (no D-Bus, no Secret
- * Service, locked, or a call that takes longer than 3 seconds), latchkey says so on stderr
- * *before* it writes the plaintext file, then uses the 0600 file. `--insecure-storage` and
+ * Service, locked, or a call that takes longer than 3 seconds), it says so (a `KeyringFallback`
+ * notice, which the CLI prints) *before* it writes the plaintext file, then uses the 0600 file. `--insecure-storage` and
  * `<PREFIX>KEYRING=0` choose the file without trying the keyring. Every keyring call is
  * time-boxed on the Clock, so a hung D-Bus never hangs the CLI.
  *
  * Reads, rewrites and removals go to the store the profile recorded, never to "the default": a
  * stale keyring entry cannot shadow a newer file value, or the reverse.
  */
-import * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -27,6 +26,7 @@ import { SecretStoreError } from "./Errors.js"
 import * as files from "./internal/files.js"
 import { has, own, refuseProtoKeys } from "./internal/records.js"
 import { Keyring, type KeyringError } from "./Keyring.js"
+import * as Notice from "./Notice.js"
 import * as Settings from "./Settings.js"
 
 export type SecretKind = "api-key" | "session"
@@ -63,8 +63,11 @@ export interface StoreOptions {
 }
 
 export interface SecretStoreShape {
-  /** Store a new secret where new secrets go; returns the store it went to. */
-  readonly store: (ref: SecretRef, value: Redacted.Redacted, options: StoreOptions) => Effect.Effect<StorageKind, SecretStoreError>
+  /**
+   * Store a new secret where new secrets go; returns the store it went to. Plaintext storage is
+   * a `KeyringFallback` or `PlaintextChosen` notice, delivered before the file is written.
+   */
+  readonly store: (ref: SecretRef, value: Redacted.Redacted, options: StoreOptions) => Effect.Effect<StorageKind, SecretStoreError, Notice.Notices>
   /** Write to a given store (a refreshed session stays where it was; migration). */
   readonly put: (ref: SecretRef, value: Redacted.Redacted, storage: StorageKind) => Effect.Effect<void, SecretStoreError>
   readonly get: (ref: SecretRef, storage: StorageKind) => Effect.Effect<Option.Option<Redacted.Redacted>, SecretStoreError>
@@ -149,7 +152,7 @@ export const makeKeyringBackend = (keyring: typeof Keyring.Service): Backend => 
 }
 
 /** Route to the backend a profile recorded; `store` prefers the keyring and announces any fallback. */
-export const make = (backends: { readonly file: Backend; readonly keyring: Backend; readonly keyringEnabled: boolean; readonly cli: string; readonly disableVariable: string }) => {
+export const make = (backends: { readonly file: Backend; readonly keyring: Backend; readonly keyringEnabled: boolean; readonly disableVariable: string }) => {
   const backend = (storage: StorageKind): Backend => (storage === "keyring" ? backends.keyring : backends.file)
   return SecretStore.of({
     store: (ref, value, options) =>
@@ -157,17 +160,21 @@ export const make = (backends: { readonly file: Backend; readonly keyring: Backe
         // Plaintext storage is never silent, and said once, before the file is written (gh
         // announces its fallback afterwards), whether chosen or fallen back to.
         if (options.insecure || !backends.keyringEnabled) {
-          yield* Console.error(
-            `${backends.cli}: storing the credential in plaintext (mode 0600) in ${backends.file.location} (${options.insecure ? "--insecure-storage" : `${backends.disableVariable}=0`})`
-          )
+          yield* Notice.notify(Notice.Notice.PlaintextChosen({
+            file: backends.file.location,
+            by: options.insecure ? "option" : "variable",
+            variable: backends.disableVariable
+          }))
           yield* backends.file.set(ref, value)
           return "file" as const
         }
         const written = yield* Effect.either(backends.keyring.set(ref, value))
         if (written._tag === "Right") return "keyring" as const
-        yield* Console.error(
-          `${backends.cli}: the OS keyring is not available (${written.left.reason}); storing the credential in plaintext in ${backends.file.location} instead (--insecure-storage or ${backends.disableVariable}=0 skips the keyring)`
-        )
+        yield* Notice.notify(Notice.Notice.KeyringFallback({
+          reason: written.left.reason,
+          file: backends.file.location,
+          disableVariable: backends.disableVariable
+        }))
         yield* backends.file.set(ref, value)
         return "file" as const
       }),
@@ -190,7 +197,6 @@ export const layer: Layer.Layer<SecretStore, never, ConfigStore.ConfigStore | Ke
       file: makeFileBackend(config.directory),
       keyring: makeKeyringBackend(keyring),
       keyringEnabled: env.keyring,
-      cli: brand.name,
       disableVariable: Settings.variableNames(brand.envPrefix).keyring
     })
   })

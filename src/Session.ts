@@ -14,9 +14,8 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { Brand } from "./Brand.js"
 import { ConfigStore, type Profile } from "./ConfigStore.js"
-import { ApiError, LoginFailed, NotAuthenticated, SessionExpired } from "./Errors.js"
+import { Hint, ApiError, LoginFailed, NotAuthenticated, SessionExpired } from "./Errors.js"
 import { type Metadata, OAuthClient, ProtocolError, TOKEN_EXPIRES_IN_SECONDS, type TokenResponse } from "./OAuthClient.js"
 import { SecretStore } from "./SecretStore.js"
 import * as Urls from "./Urls.js"
@@ -65,15 +64,14 @@ const ref = (profile: Profile) => ({ id: profile.secretId, kind: "session" as co
 
 /** The stored tokens of a profile's session. */
 export const read = Effect.fn("Session.read")(function*(name: string, profile: Profile) {
-  const brand = yield* Brand
   const secrets = yield* SecretStore
   const storage = profile.session?.storage ?? "file"
   const stored = yield* secrets.get(ref(profile), storage)
   if (Option.isNone(stored)) {
-    return yield* new NotAuthenticated({ reason: `the session of profile ${name} is missing from ${secrets.location(storage)}`, cli: brand.name, profile: name })
+    return yield* new NotAuthenticated({ reason: `the session of profile ${name} is missing from ${secrets.location(storage)}`, hint: Hint.Login({ profile: name }) })
   }
   return yield* Schema.decode(codec)(Redacted.value(stored.value)).pipe(
-    Effect.mapError(() => new NotAuthenticated({ reason: `the stored session of profile ${name} is unreadable`, cli: brand.name, profile: name }))
+    Effect.mapError(() => new NotAuthenticated({ reason: `the stored session of profile ${name} is unreadable`, hint: Hint.Login({ profile: name }) }))
   )
 })
 
@@ -95,10 +93,9 @@ export const accessToken = Effect.fn("Session.accessToken")(function*(
   profile: Profile,
   options: { readonly force: boolean } = { force: false }
 ) {
-  const brand = yield* Brand
   const session = profile.session
   if (session === undefined) {
-    return yield* new NotAuthenticated({ reason: `profile ${name} has no session`, cli: brand.name, profile: name })
+    return yield* new NotAuthenticated({ reason: `profile ${name} has no session`, hint: Hint.Login({ profile: name }) })
   }
   const fresh = (tokens: SessionTokens, now: number) => tokens.expiresAt - now > REFRESH_MARGIN_MILLIS
   const result = (tokens: SessionTokens, refreshed: boolean): AccessToken => ({
@@ -121,7 +118,7 @@ export const accessToken = Effect.fn("Session.accessToken")(function*(
       // A peer refreshed while we waited: its tokens are ours too (even when forced).
       if (latest.accessToken !== seen.accessToken && fresh(latest, now)) return result(latest, false)
       if (!options.force && fresh(latest, now)) return result(latest, false)
-      if (latest.refreshToken === undefined) return yield* new SessionExpired({ cli: brand.name, profile: name })
+      if (latest.refreshToken === undefined) return yield* new SessionExpired({ profile: name })
       const answer = yield* oauth.token(session.tokenEndpoint, {
         grant_type: "refresh_token",
         refresh_token: Redacted.make(latest.refreshToken),
@@ -136,7 +133,7 @@ export const accessToken = Effect.fn("Session.accessToken")(function*(
         // error (an empty body, an HTML page) can only mean the same; only 5xx and transport
         // failures (ApiError) are something else.
         if (refusal.error === undefined || refusal.error === "invalid_grant") {
-          return yield* new SessionExpired({ cli: brand.name, profile: name })
+          return yield* new SessionExpired({ profile: name })
         }
         return yield* new LoginFailed({ reason: `refreshing the session failed: ${refusal.detail}` })
       }

@@ -2,13 +2,12 @@
  * Teams: which one a login or a profile acts for. Matching follows the inf CLI: `--team` is an
  * id or slug exactly, then a slug or name ignoring case.
  */
-import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { Brand } from "./Brand.js"
 import { ConfigStore, type Team } from "./ConfigStore.js"
 import * as Credentials from "./Credentials.js"
-import { InvalidInput, UsageError } from "./Errors.js"
+import { Hint, InvalidInput, UsageError } from "./Errors.js"
+import * as Notice from "./Notice.js"
 import { own } from "./internal/records.js"
 import { matchProject } from "./ApiKeyLogin.js"
 import { PlatformApi } from "./PlatformApi.js"
@@ -24,8 +23,8 @@ export const matchTeam = (teams: ReadonlyArray<Team>, wanted: string): Option.Op
 }
 
 /**
- * One team is used as is; several: `--team`, else a prompt on a terminal, else the first, with a
- * stderr line naming it and how to pick another.
+ * One team is used as is; several: the one wanted, else a prompt on a terminal, else the first,
+ * with a `TeamChosen` notice (the CLI says which, and how to pick another).
  */
 export const choose = Effect.fn("Teams.choose")(function*(
   teams: ReadonlyArray<Team>,
@@ -47,9 +46,7 @@ export const choose = Effect.fn("Teams.choose")(function*(
     return Option.some(yield* prompt.select("Team", teams.map((t) => ({ title: t.name, value: t, description: t.slug }))))
   }
   const first = teams[0]!
-  yield* Console.error(
-    `Using team ${first.name} (${first.slug}), the first of ${teams.length}; pass --team to choose another (${teams.map((t) => t.slug).join(", ")})`
-  )
+  yield* Notice.notify(Notice.Notice.TeamChosen({ team: first, of: teams.length, choices: teams.map((t) => t.slug) }))
   return Option.some(first)
 })
 
@@ -68,12 +65,11 @@ export const use = Effect.fn("Teams.use")(function*(
   wanted: Option.Option<string>,
   interactive: boolean
 ) {
-  const brand = yield* Brand
   const api = yield* PlatformApi
   const resolved = yield* Credentials.resolve({ ...flags, project: Option.none() })
   const { name, profile } = yield* Credentials.requireProfile(resolved)
   if (Option.isNone(wanted) && !interactive) {
-    return yield* new UsageError({ reason: `name the team (\`${brand.name} teams get\` lists them)` })
+    return yield* new UsageError({ reason: "name the team", hint: Hint.List({ of: "teams" }) })
   }
   const teams = yield* api.teams(resolved.credential)
   const team = yield* choose(teams, wanted, interactive)

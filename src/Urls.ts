@@ -11,7 +11,7 @@
  * ```
  */
 import * as Either from "effect/Either"
-import { InvalidInput, UsageError } from "./Errors.js"
+import { Hint, InvalidInput, UsageError } from "./Errors.js"
 import { sanitize, truncate } from "./internal/text.js"
 
 /** 127.0.0.0/8, ::1 and `localhost`, as `URL.hostname` spells them (IPv4 normalized, IPv6 bracketed). */
@@ -50,10 +50,10 @@ export const checkTransport = (
 ): Either.Either<string, UsageError | InvalidInput> => {
   const problem = transportProblem(raw, options.allowHttp)
   if (problem === undefined) return Either.right(raw)
-  const reason = `${options.what} ${JSON.stringify(truncate(sanitize(raw), 200))} ${problem}; use https${
-    problem.startsWith("is plain http") ? ", or add the environment with --allow-http" : ""
-  }`
-  return Either.left(options.usage === true ? new UsageError({ reason }) : new InvalidInput({ reason }))
+  const reason = `${options.what} ${JSON.stringify(truncate(sanitize(raw), 200))} ${problem}; use https`
+  // Plain http to another host is allowed for an environment that opted in: the hint says how.
+  const fields = problem.startsWith("is plain http") ? { reason, hint: Hint.AllowHttp() } : { reason }
+  return Either.left(options.usage === true ? new UsageError(fields) : new InvalidInput(fields))
 }
 
 /** The URL-valued fields of an issuer's metadata (RFC 8414 §2, OpenID Connect Discovery §3). */

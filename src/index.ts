@@ -44,5 +44,6 @@ export * as Status from "./Status.js"
 export * as Teams from "./Teams.js"
 // Errors and rules
 export * as Errors from "./Errors.js"
+export * as Notice from "./Notice.js"
 export * as Names from "./Names.js"
 export * as Urls from "./Urls.js"

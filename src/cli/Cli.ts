@@ -33,6 +33,7 @@ import { authProject, projects } from "./projects/commands.js"
 import * as CommandLine from "./CommandLine.js"
 import { globals } from "./Globals.js"
 import * as Help from "./Help.js"
+import * as Messages from "./Messages.js"
 import { sandbox } from "./sandbox.js"
 import { teams } from "./teams/commands.js"
 
@@ -107,6 +108,8 @@ const printHelp = (path: ReadonlyArray<Help.Node>, ctx: Help.Context) =>
 export const run = (argv: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const brand = yield* Brand
+    // The words of every notice and hint: the embedder's `Messages`, else latchkey's verbs.
+    const messages = yield* Messages.current(brand.name)
     const root = makeRoot(brand.name)
     const tree = Help.tree(root)
     const globalOptions = Help.options(globals)
@@ -175,6 +178,9 @@ export const run = (argv: ReadonlyArray<string>) =>
       }
     })
     return yield* execute.pipe(
+      // Library code reports what happened as notices; the CLI prints each one as it comes.
+      Effect.provide(Messages.layerNotices(messages)),
+      Effect.provideService(Messages.Messages, messages),
       // Ctrl-C outside a prompt (a SIGINT, which runMain turns into an interruption): the
       // finalizers have run (the spinner's line is erased), so the line is said last. A prompt's
       // Ctrl-C is a keypress in raw mode and arrives as `Cancelled`, which says the same below.
@@ -197,10 +203,10 @@ export const run = (argv: ReadonlyArray<string>) =>
               // A verb's own usage error (a missing value where it may not prompt, flags that
               // exclude each other) reads like the parser's: the line, then where the usage is.
               if (error._tag === "UsageError" && line._tag === "Run") {
-                return yield* usageError(brand.name, line.path, error.message)
+                return yield* usageError(brand.name, line.path, messages.error(error))
               }
               // One line, whatever the message holds (a server's reason, a name from a hand-edited file).
-              yield* Console.error(`${brand.name}: ${sanitize(error.message)}`)
+              yield* Console.error(`${brand.name}: ${sanitize(messages.error(error))}`)
               return exitCode(error)
             }
           }

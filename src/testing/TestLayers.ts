@@ -18,6 +18,8 @@ import { run } from "../cli/Cli.js"
 import * as ConfigStore from "../ConfigStore.js"
 import * as HttpTransport from "../HttpTransport.js"
 import * as Keyring from "../Keyring.js"
+import * as Messages from "../cli/Messages.js"
+import * as Notice from "../Notice.js"
 import * as OAuthClient from "../OAuthClient.js"
 import * as PlatformApi from "../PlatformApi.js"
 import * as Prompt from "../Prompt.js"
@@ -38,6 +40,12 @@ export interface Options {
   readonly brand?: Partial<Brand.BrandShape>
   /** The OS keyring behind the file-backed stores (default: an unavailable one). */
   readonly keyring?: typeof Keyring.Keyring.Service
+  /**
+   * What becomes of the library's notices outside `cli` (which prints its own): "render" prints
+   * them on the recording console in latchkey's words, as the CLI does (the default); "record"
+   * only keeps them in `notices`, as an embedder that renders nothing would.
+   */
+  readonly notices?: "render" | "record"
 }
 
 /** A terminal that nobody types into: the scripted Prompt answers instead. */
@@ -53,6 +61,12 @@ const silentTerminal = Layer.succeed(Terminal.Terminal, {
 export const make = (options: Options = {}) =>
   Effect.gen(function*() {
     const { console, recorded } = TestConsole.make()
+    const noticeLog = Notice.makeRecording()
+    const messages = Messages.make(Messages.names(options.brand?.name ?? Brand.latchkey.name))
+    const notices = Layer.succeed(Notice.Notices, {
+      notify: (notice: Notice.Notice) =>
+        Effect.zipRight(noticeLog.notices.notify(notice), options.notices === "record" ? Effect.void : Console.error(messages.notice(notice)))
+    })
     const secrets = yield* SecretStore.makeMemory
     const prompts = yield* Prompt.makeScripted(options.prompts ?? [])
     const browser = yield* Browser.makeRecording
@@ -77,7 +91,8 @@ export const make = (options: Options = {}) =>
       Tty.layerTest({ ...(options.tty === undefined ? {} : { tty: options.tty }), ...(options.stdin === undefined ? {} : { stdin: options.stdin }) }),
       NodeFileSystem.layer,
       NodePath.layer,
-      silentTerminal
+      silentTerminal,
+      notices
     ).pipe(Layer.provideMerge(brand), Layer.provideMerge(provider))
     /** Run a use case (or any effect) against these services, with the recording console. */
     const provide = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
@@ -97,6 +112,8 @@ export const make = (options: Options = {}) =>
       provide,
       cli,
       recorded,
+      /** Every notice the library delivered, in order (`cli` runs deliver theirs to its own printer). */
+      notices: noticeLog.recorded,
       secrets: secrets.entries,
       asked: prompts.asked,
       opened: browser.opened,

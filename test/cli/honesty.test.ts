@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as path from "node:path"
 import { run } from "../../src/cli/Cli.js"
+import * as Messages from "../../src/cli/Messages.js"
 import { Cancelled, SessionExpired } from "../../src/Errors.js"
 import * as Keyring from "../../src/Keyring.js"
 import * as Prompt from "../../src/Prompt.js"
@@ -75,9 +76,10 @@ describe("hints that name the profile", () => {
     }))
 
   it("a name a shell would split is quoted, so the command pastes", () => {
-    assert.strictEqual(new SessionExpired({ cli: "latchkey", profile: "my work" }).message, "session expired, run `latchkey auth login --profile 'my work'`")
-    assert.strictEqual(new SessionExpired({ cli: "latchkey", profile: "it's" }).message, "session expired, run `latchkey auth login --profile 'it'\\''s'`")
-    assert.strictEqual(new SessionExpired({ cli: "latchkey", profile: "alice@example.com" }).message, "session expired, run `latchkey auth login --profile alice@example.com`")
+    const text = (e: SessionExpired) => Messages.make(Messages.names("latchkey")).error(e)
+    assert.strictEqual(text(new SessionExpired({ profile: "my work" })), "session expired, run `latchkey auth login --profile 'my work'`")
+    assert.strictEqual(text(new SessionExpired({ profile: "it's" })), "session expired, run `latchkey auth login --profile 'it'\\''s'`")
+    assert.strictEqual(text(new SessionExpired({ profile: "alice@example.com" })), "session expired, run `latchkey auth login --profile alice@example.com`")
   })
 })
 

@@ -7,6 +7,7 @@ import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as HttpStub from "../support/HttpStub.js"
 import * as TestLayers from "../support/TestLayers.js"
 import { ALICE_ACME, ALICE_ALL, BOB, LATCHKEY_SANDBOX } from "../support/SandboxKeys.js"
+import { cliText } from "../support/CliText.js"
 
 const none = Option.none<string>()
 
@@ -115,9 +116,9 @@ describe("auth token", () => {
       const { sandbox, t } = yield* setup()
       const error = yield* Effect.flip(t.provide(ApiKeyLogin.token({ apiKey: Option.some(Redacted.make(ALICE_ACME)), project: none, profile: none, interactive: false, insecure: false })))
       assert.strictEqual(error._tag, "UsageError")
-      assert.include(error.message, "pass --project")
+      assert.include(cliText(error), "pass --project")
       const both = yield* Effect.flip(t.provide(ApiKeyLogin.token({ apiKey: Option.none(), project: none, profile: none, interactive: false, insecure: false })))
-      assert.include(both.message, "pass --api-key and --project")
+      assert.include(cliText(both), "pass --api-key and --project")
       assert.strictEqual(sandbox.requests.length, 0)
     }))
 

@@ -9,6 +9,7 @@ import * as DeviceFlow from "../../src/DeviceFlow.js"
 import type { DeviceAuthorization } from "../../src/OAuthClient.js"
 import * as HttpStub from "../support/HttpStub.js"
 import * as TestLayers from "../support/TestLayers.js"
+import { cliText } from "../support/CliText.js"
 
 const TOKEN = "http://issuer.test/token"
 
@@ -73,7 +74,7 @@ const run = (script: ReadonlyArray<Answer>, auth: DeviceAuthorization = authoriz
   })
 
 const failureMessage = (exit: Awaited<Effect.Effect.Success<ReturnType<typeof run>>>["exit"]) =>
-  exit._tag === "Failure" && exit.cause._tag === "Fail" ? exit.cause.error.message : `not a failure: ${exit._tag}`
+  exit._tag === "Failure" && exit.cause._tag === "Fail" ? cliText(exit.cause.error) : `not a failure: ${exit._tag}`
 
 describe("DeviceFlow.poll (RFC 8628 §3.4–3.5)", () => {
   it.effect("pending, pending, tokens: polls every interval and stops at once", () =>

@@ -15,6 +15,7 @@ import { brand, config } from "../support/Configs.js"
 import * as Drive from "../support/Drive.js"
 import * as FakePlatform from "../support/FakePlatform.js"
 import * as TestLayers from "../support/TestLayers.js"
+import { cliText } from "../support/CliText.js"
 
 const input = (overrides: Partial<DeviceLogin.LoginInput> = {}): DeviceLogin.LoginInput => ({
   profile: Option.none(),
@@ -245,7 +246,7 @@ describe("auth login (device flow)", () => {
         const { login } = yield* setup({ announceIssuer: false })
         const error = yield* Effect.flip(login())
         assert.include(error.message, "announces no OpenID issuer")
-        assert.include(error.message, "--issuer URL --client-id ID")
+        assert.include(cliText(error), "--issuer URL --client-id ID")
       }))
   })
 })
@@ -297,7 +298,7 @@ describe("sessions", () => {
       yield* TestClock.adjust("3600 seconds")
       const error = yield* Effect.flip(t.provide(Credentials.resolve(Credentials.noFlags)))
       assert.strictEqual(error._tag, "SessionExpired")
-      assert.strictEqual(error.message, "session expired, run `latchkey auth login --profile alice@example.com`")
+      assert.strictEqual(cliText(error), "session expired, run `latchkey auth login --profile alice@example.com`")
     }))
 
   it.effect("logout revokes the refresh token, then removes profile and secret", () =>

@@ -10,6 +10,7 @@ import { SecretStore } from "../../src/SecretStore.js"
 import { brand, config, profile, session } from "../support/Configs.js"
 import * as HttpStub from "../support/HttpStub.js"
 import * as TestLayers from "../support/TestLayers.js"
+import { cliText } from "../support/CliText.js"
 
 const seeded = () =>
   config(
@@ -97,7 +98,7 @@ describe("Profiles", () => {
           Effect.flip(t.provide(Profiles.logout(Option.some(name))))
         ])
         for (const error of errors) {
-          assert.deepStrictEqual([error._tag, error.message.startsWith(`no profile named ${name} `)], ["InvalidInput", true], name)
+          assert.deepStrictEqual([error._tag, cliText(error).startsWith(`no profile named ${name} `)], ["InvalidInput", true], name)
         }
       }
       assert.deepStrictEqual(yield* t.config, before)
@@ -217,7 +218,7 @@ describe("Environments", () => {
         t.provide(Environments.add({ name: "lab", apiUrl, issuer, clientId: Option.none(), probe: true, ...(allowHttp === undefined ? {} : { allowHttp }) }))
       const refused = yield* Effect.flip(add("http://api.example.com", Option.none()))
       assert.deepStrictEqual(
-        [refused._tag, refused.message],
+        [refused._tag, cliText(refused)],
         ["UsageError", `--api-url "http://api.example.com" is plain http to another host, which would send credentials in cleartext; use https, or add the environment with --allow-http`]
       )
       const issuer = yield* Effect.flip(add("https://api.example.com", Option.some("http://id.example.com")))

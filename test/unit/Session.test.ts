@@ -17,6 +17,7 @@ import * as Session from "../../src/Session.js"
 import { config, profile, session } from "../support/Configs.js"
 import * as HttpStub from "../support/HttpStub.js"
 import * as TestLayers from "../support/TestLayers.js"
+import { cliText } from "../support/CliText.js"
 
 const ISSUER = "https://issuer.test"
 const TOKEN = `${ISSUER}/token`
@@ -54,7 +55,7 @@ describe("refreshing a session (RFC 6749 §6)", () => {
     Effect.gen(function*() {
       const error = yield* refreshAnswer(() => html(400, ""))
       assert.strictEqual(error._tag, "SessionExpired")
-      assert.strictEqual(error.message, "session expired, run `latchkey auth login --profile work`")
+      assert.strictEqual(cliText(error), "session expired, run `latchkey auth login --profile work`")
       assert.strictEqual(exitCode(error as never), 4)
     }))
 

@@ -2,6 +2,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as Urls from "../../src/Urls.js"
+import { cliText } from "../support/CliText.js"
 
 describe("Urls.transportProblem", () => {
   it("https anywhere; plain http only to 127.0.0.0/8, ::1 and localhost", () => {
@@ -48,7 +49,7 @@ describe("Urls.checkTransport", () => {
     assert.isTrue(Either.isLeft(served) && served.left._tag === "InvalidInput")
     if (Either.isLeft(typed)) {
       assert.strictEqual(
-        typed.left.message,
+        cliText(typed.left),
         `--api-url "http://api.example.com" is plain http to another host, which would send credentials in cleartext; use https, or add the environment with --allow-http`
       )
     }

@@ -7,6 +7,7 @@ import * as Profiles from "../../Profiles.js"
 import { globals } from "../Globals.js"
 import { emit, note } from "../Render.js"
 import * as Help from "../Help.js"
+import { Messages } from "../Messages.js"
 
 export const logout = Command.make(
   "logout",
@@ -14,6 +15,7 @@ export const logout = Command.make(
   ({ globals: g, name }) =>
     Effect.gen(function*() {
       const brand = yield* Brand
+      const messages = yield* Messages
       const result = yield* Profiles.logout(Option.orElse(name, () => g.profile))
       if (Option.isSome(result.revocationFailed)) {
         yield* note(`${brand.name}: warning: could not revoke the session at the provider: ${result.revocationFailed.value}; the session was removed locally but its tokens stay valid until they expire`)
@@ -26,7 +28,7 @@ export const logout = Command.make(
       if (result.others.length > 0) {
         const names = result.others.slice(0, 5).join(", ") + (result.others.length > 5 ? ", …" : "")
         yield* note(
-          `No profile is current now; ${result.others.length === 1 ? `profile ${names} remains` : `profiles ${names} remain`} in this environment: \`${brand.name} auth use ${result.others.length === 1 ? result.others[0] : "NAME"}\` makes ${result.others.length === 1 ? "it" : "one"} current`
+          `No profile is current now; ${result.others.length === 1 ? `profile ${names} remains` : `profiles ${names} remain`} in this environment: \`${messages.names.cli} ${messages.names.use} ${result.others.length === 1 ? result.others[0] : "NAME"}\` makes ${result.others.length === 1 ? "it" : "one"} current`
         )
       }
       if (Option.isSome(result.envKeyStillSet)) {

@@ -8,6 +8,7 @@ import * as Status from "../../Status.js"
 import { flags, globals } from "../Globals.js"
 import { emit, note } from "../Render.js"
 import * as Help from "../Help.js"
+import { Messages } from "../Messages.js"
 
 /** When a session's access token expires, and what happens then. */
 export const sessionLine = (expiresAt: string | null, canRefresh: boolean | null, now: number): string | null => {
@@ -43,6 +44,7 @@ export const status = Command.make("status", {
 }, ({ globals: g, offline }) =>
   Effect.gen(function*() {
     const brand = yield* Brand
+    const messages = yield* Messages
     const notAuthenticated = (reason: string) =>
       Effect.gen(function*() {
         if (g.output !== "text") yield* emit(g.output, { authenticated: false, reason }, () => "")
@@ -51,10 +53,10 @@ export const status = Command.make("status", {
       })
     const view = yield* Status.status(flags(g), { verify: !offline }).pipe(
       Effect.catchTags({
-        NotAuthenticated: (e) => notAuthenticated(e.message),
+        NotAuthenticated: (e) => notAuthenticated(messages.error(e)),
         CredentialRejected: (e) => notAuthenticated(e.message),
         // An expired or revoked session is "not authenticated" like the rest, with the same payload.
-        SessionExpired: (e) => notAuthenticated(e.message)
+        SessionExpired: (e) => notAuthenticated(messages.error(e))
       })
     )
     const now = yield* Clock.currentTimeMillis
