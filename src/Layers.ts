@@ -5,9 +5,12 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as os from "node:os"
 import * as Brand from "./Brand.js"
 import * as Browser from "./Browser.js"
+import * as ConfigLocation from "./ConfigLocation.js"
 import * as ConfigStore from "./ConfigStore.js"
 import * as HttpTransport from "./HttpTransport.js"
 import * as Keyring from "./Keyring.js"
@@ -20,8 +23,16 @@ import * as Tty from "./Tty.js"
 /** What @effect/cli needs to run a command (file system, path, terminal). */
 export const layerPlatform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
 
+/**
+ * The profiles file where the Brand's config location and the environment put it
+ * (`ConfigLocation.locate`), on this machine's platform and home directory.
+ */
+export const layerConfigFile: Layer.Layer<ConfigStore.ConfigStore, never, Brand.Brand> = Layer.unwrapEffect(
+  Effect.map(ConfigLocation.locate({ platform: process.platform, homedir: os.homedir }), (path) => ConfigStore.layerFile({ path }))
+)
+
 export const layerLive = (brand: Brand.BrandShape) => {
-  const config = ConfigStore.layerFile
+  const config = layerConfigFile
   // Every request of the CLI goes through one transport: bodies capped at 1 MiB, no redirects,
   // the proxy variables of the environment honoured (see HttpTransport).
   const http = HttpTransport.layer({ proxy: HttpTransport.proxyFromEnv(process.env) })

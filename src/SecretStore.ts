@@ -149,7 +149,7 @@ export const makeKeyringBackend = (keyring: typeof Keyring.Service): Backend => 
 }
 
 /** Route to the backend a profile recorded; `store` prefers the keyring and announces any fallback. */
-export const make = (backends: { readonly file: Backend; readonly keyring: Backend; readonly keyringEnabled: boolean; readonly cli: string; readonly disableVariable: string }) => {
+export const make = (backends: { readonly file: Backend; readonly keyring: Backend; readonly keyringEnabled: boolean; readonly cli: string; readonly disableVariable: string | undefined }) => {
   const backend = (storage: StorageKind): Backend => (storage === "keyring" ? backends.keyring : backends.file)
   return SecretStore.of({
     store: (ref, value, options) =>
@@ -166,7 +166,7 @@ export const make = (backends: { readonly file: Backend; readonly keyring: Backe
         const written = yield* Effect.either(backends.keyring.set(ref, value))
         if (written._tag === "Right") return "keyring" as const
         yield* Console.error(
-          `${backends.cli}: the OS keyring is not available (${written.left.reason}); storing the credential in plaintext in ${backends.file.location} instead (--insecure-storage or ${backends.disableVariable}=0 skips the keyring)`
+          `${backends.cli}: the OS keyring is not available (${written.left.reason}); storing the credential in plaintext in ${backends.file.location} instead (--insecure-storage${backends.disableVariable === undefined ? "" : ` or ${backends.disableVariable}=0`} skips the keyring)`
         )
         yield* backends.file.set(ref, value)
         return "file" as const
@@ -191,7 +191,7 @@ export const layer: Layer.Layer<SecretStore, never, ConfigStore.ConfigStore | Ke
       keyring: makeKeyringBackend(keyring),
       keyringEnabled: env.keyring,
       cli: brand.name,
-      disableVariable: Settings.variableNames(brand.envPrefix).keyring
+      disableVariable: Settings.variableNames(brand).keyring
     })
   })
 )
