@@ -54,13 +54,17 @@ const checkName = (name: string): string => {
   return name
 }
 
+/**
+ * The file at `file` under the home directory. It needs a directory of its own (`.inf/config.json`,
+ * not `.infrc`): the secrets file and lock files go beside it, not loose in the home directory.
+ */
 export const homeFile = (file: string): HomeFile => {
   const segments = file.split("/")
   if (
-    file.startsWith("/") || file.includes("\\") || segments.length === 0 ||
+    file.startsWith("/") || file.includes("\\") || segments.length < 2 ||
     segments.some((s) => s === "" || s === "." || s === ".." || s.includes(":"))
   ) {
-    throw new Error(`ConfigLocation.homeFile: expected a relative path such as ".inf/config.json", got ${JSON.stringify(file)}`)
+    throw new Error(`ConfigLocation.homeFile: expected a relative path with a directory, such as ".inf/config.json", got ${JSON.stringify(file)}`)
   }
   return { _tag: "HomeFile", path: file }
 }

@@ -461,5 +461,10 @@ describe("an embedder's brand", () => {
       assert.match(written, /^LLAMA_CLOUD_API_KEY=/m)
       assert.match(written, /^LLAMA_CLOUD_BASE_URL=/m)
       assert.notMatch(written, /PROJECT_ID|LATCHKEY/)
+      // A brand without a project variable is not told to set one.
+      assert.notStrictEqual(yield* t.cli("projects", "use", "prj_acme_web"), 0)
+      const err = t.recorded.stderr.join("\n")
+      assert.include(err, "the credential comes from LLAMA_CLOUD_API_KEY, which has no stored profile to change")
+      assert.notInclude(err, "set ")
     }))
 })

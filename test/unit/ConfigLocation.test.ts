@@ -40,6 +40,7 @@ describe("ConfigLocation.resolve", () => {
       "a relative %APPDATA% is ignored"
     )
     assert.strictEqual(resolve(homeFile(".inf/config.json"), { platform: "win32", home }), "C:\\Users\\u\\.inf\\config.json")
+    assert.strictEqual(resolve(xdgConfigDir("acme"), { platform: "win32", home }), "C:\\Users\\u\\.config\\acme\\config.json")
   })
 
   it("a home file is under the home directory on every OS, whatever XDG says", () => {
@@ -53,8 +54,8 @@ describe("ConfigLocation.resolve", () => {
     assert.strictEqual(resolve(osConfigDir("acme"), { platform: "darwin", home: "/Users/u", configDir: "/x/cfg" }), "/x/cfg/config.json")
   })
 
-  it("a home file must be a plain relative path; a directory name must be one name", () => {
-    for (const bad of ["/etc/passwd", "../x.json", ".inf/../../x.json", "", ".inf//config.json", "C:\\x.json"]) {
+  it("a home file must be a plain relative path with a directory; a directory name must be one name", () => {
+    for (const bad of ["/etc/passwd", "../x.json", ".inf/../../x.json", "", ".inf//config.json", "C:\\x.json", ".infrc", "./.infrc"]) {
       assert.throws(() => homeFile(bad), /relative path/, bad)
     }
     for (const bad of ["a/b", "..", "", "a\\b"]) assert.throws(() => osConfigDir(bad), /invalid directory name/, bad)
