@@ -14,7 +14,7 @@ export interface EnvSettings {
   readonly projectId: Option.Option<string>
   readonly apiUrl: Option.Option<string>
   readonly profile: Option.Option<string>
-  /** `<PREFIX>USE_PROFILE=1`: ignore credentials from the environment. */
+  /** The brand's `useProfile` variable (`LATCHKEY_USE_PROFILE=1`): ignore credentials from the environment. */
   readonly useProfile: boolean
   readonly configDir: Option.Option<string>
   readonly xdgConfigHome: Option.Option<string>
@@ -23,7 +23,7 @@ export interface EnvSettings {
   readonly appData: Option.Option<string>
   /** `CI` is set: never prompt. */
   readonly ci: boolean
-  /** False when `<PREFIX>KEYRING=0`: secrets go to the plaintext file without trying the keyring. */
+  /** False when the brand's `keyring` variable is `0` (`LATCHKEY_KEYRING=0`): secrets go to the plaintext file without trying the keyring. */
   readonly keyring: boolean
 }
 
