@@ -25,7 +25,7 @@
  */
 import * as Context from "effect/Context"
 import * as Layer from "effect/Layer"
-import type * as ConfigLocation from "./ConfigLocation.js"
+import * as ConfigLocation from "./ConfigLocation.js"
 
 /** The settings a brand may read from the environment. */
 export type EnvVariable = "apiKey" | "projectId" | "apiUrl" | "profile" | "useProfile" | "configDir" | "keyring"
@@ -76,8 +76,7 @@ export const latchkey: BrandShape = {
   name: "latchkey",
   version: "0.0.0-dev",
   env: envFromPrefix("LATCHKEY_"),
-  // ConfigLocation.xdgConfigDir("latchkey"), written out: ConfigLocation imports this module.
-  config: { _tag: "XdgConfigDir", name: "latchkey" },
+  config: ConfigLocation.xdgConfigDir("latchkey"),
   keyPrefix: "lk_",
   defaultApiUrl: "http://127.0.0.1:4477",
   defaultEnvironment: "default",
@@ -97,7 +96,8 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/
 
 /**
  * Build a brand from latchkey's defaults and the fields an embedder changes. A name that is not
- * a portable variable name (letters, digits, `_`) throws: it is a bug in the embedder's code.
+ * a portable variable name (letters, digits, `_`), or a config location the `ConfigLocation`
+ * constructors would refuse, throws: it is a bug in the embedder's code.
  */
 export const make = (options: MakeOptions = {}): BrandShape => {
   const { envPrefix, env, ...rest } = options
@@ -108,6 +108,7 @@ export const make = (options: MakeOptions = {}): BrandShape => {
       throw new Error(`Brand.make: ${key} is named ${JSON.stringify(name)}, which is not a variable name`)
     }
   }
+  if (rest.config !== undefined) ConfigLocation.check(rest.config)
   return { ...latchkey, ...rest, env: names }
 }
 

@@ -15,13 +15,10 @@
  *
  * The secrets file and the lock files sit beside the config file. The brand's config-directory
  * variable (`LATCHKEY_CONFIG_DIR`), when the brand names one and it is set, replaces the directory
- * and keeps the file's name.
+ * and keeps the file's name. The CLI wiring resolves the location for the running process
+ * (`Layers.locateConfigFile`).
  */
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as path from "node:path"
-import { Brand } from "./Brand.js"
-import * as Settings from "./Settings.js"
 
 /** A file at a fixed path under the home directory, the same on every OS (`.inf/config.json`). */
 export interface HomeFile {
@@ -69,6 +66,10 @@ export const homeFile = (file: string): HomeFile => {
   return { _tag: "HomeFile", path: file }
 }
 
+/** The location itself when it is valid (as the constructors build it); throws otherwise. */
+export const check = (location: ConfigLocation): ConfigLocation =>
+  location._tag === "HomeFile" ? homeFile(location.path) : { _tag: location._tag, name: checkName(location.name) }
+
 export const osConfigDir = (name: string): OsConfigDir => ({ _tag: "OsConfigDir", name: checkName(name) })
 
 export const xdgConfigDir = (name: string): XdgConfigDir => ({ _tag: "XdgConfigDir", name: checkName(name) })
@@ -108,21 +109,3 @@ export const resolve = (location: ConfigLocation, facts: Facts): string => {
       return xdg(location.name)
   }
 }
-
-/**
- * The brand's config file for this process: its location, resolved against the environment
- * (read through `Config`, so tests set it with a `ConfigProvider`). The caller gives the facts
- * that are not variables: the CLI wiring passes `process.platform` and `os.homedir`.
- */
-export const locate = (host: { readonly platform: string; readonly homedir: () => string }) =>
-  Effect.gen(function*() {
-    const brand = yield* Brand
-    const env = yield* Settings.read
-    return resolve(brand.config, {
-      platform: host.platform,
-      home: Option.getOrElse(env.home, host.homedir),
-      configDir: Option.getOrUndefined(env.configDir),
-      xdgConfigHome: Option.getOrUndefined(env.xdgConfigHome),
-      appData: Option.getOrUndefined(env.appData)
-    })
-  })

@@ -142,7 +142,7 @@ export const CONFIG_FILE_NAME = ConfigLocation.CONFIG_FILE_NAME
 
 /**
  * The profiles file at `path`; the secrets file and the lock files go in its directory. The CLI
- * wiring decides the path from the Brand and the environment (`ConfigLocation.locate`).
+ * wiring decides the path from the Brand and the environment (`Layers.locateConfigFile`).
  *
  * ```ts
  * ConfigStore.layerFile({ path: "/home/u/.inf/config.json" })

@@ -2,8 +2,10 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
+import * as Brand from "../../src/Brand.js"
 import * as ConfigLocation from "../../src/ConfigLocation.js"
 import * as ConfigStore from "../../src/ConfigStore.js"
+import * as Layers from "../../src/Layers.js"
 import { profile } from "../support/Configs.js"
 import * as TempDir from "../support/TempDir.js"
 import * as TestLayers from "../support/TestLayers.js"
@@ -59,14 +61,18 @@ describe("ConfigLocation.resolve", () => {
       assert.throws(() => homeFile(bad), /relative path/, bad)
     }
     for (const bad of ["a/b", "..", "", "a\\b"]) assert.throws(() => osConfigDir(bad), /invalid directory name/, bad)
+    // Written as plain values, they are checked when the brand is made.
+    assert.throws(() => Brand.make({ config: { _tag: "HomeFile", path: "/etc/x.json" } }), /relative path/)
+    assert.throws(() => Brand.make({ config: { _tag: "OsConfigDir", name: "../x" } }), /invalid directory name/)
+    assert.deepStrictEqual(Brand.make({ config: { _tag: "OsConfigDir", name: "acme" } }).config, osConfigDir("acme"))
   })
 })
 
-describe("ConfigLocation.locate", () => {
+describe("Layers.locateConfigFile", () => {
   const at = (env: Record<string, string>, brand?: TestLayers.Options["brand"]) =>
     Effect.flatMap(
       TestLayers.make({ env, ...(brand ? { brand } : {}) }),
-      (t) => t.provide(ConfigLocation.locate({ platform: "linux", homedir: () => "/fallback" }))
+      (t) => t.provide(Layers.locateConfigFile({ platform: "linux", homedir: () => "/fallback" }))
     )
 
   it.effect("latchkey: LATCHKEY_CONFIG_DIR, else $XDG_CONFIG_HOME/latchkey, else ~/.config/latchkey, else the OS's home", () =>
