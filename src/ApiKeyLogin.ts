@@ -23,8 +23,12 @@ import { firstLine, Tty } from "./Tty.js"
 export const checkPrefix = Effect.fn("ApiKeyLogin.checkPrefix")(function*(key: Redacted.Redacted) {
   const brand = yield* Brand
   const value = Redacted.value(key)
-  if (!value.startsWith(brand.keyPrefix) || value.length <= brand.keyPrefix.length) {
-    return yield* new InvalidInput({ reason: `${brand.name} API keys start with ${brand.keyPrefix}; this one does not` })
+  const prefix = brand.keyPrefix
+  if (prefix === undefined) {
+    // No prefix to check: only an empty key is refused here.
+    if (value.length === 0) return yield* new InvalidInput({ reason: "the API key is empty" })
+  } else if (!value.startsWith(prefix) || value.length <= prefix.length) {
+    return yield* new InvalidInput({ reason: `${brand.name} API keys start with ${prefix}; this one does not` })
   }
   if (/\s/.test(value)) return yield* new InvalidInput({ reason: "an API key cannot contain white space" })
   // NUL and other controls would break the request header, whose error quotes the key whole.

@@ -15,13 +15,12 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
-import * as os from "node:os"
 import * as path from "node:path"
 import { Brand } from "./Brand.js"
+import * as ConfigLocation from "./ConfigLocation.js"
 import { ConfigFileError, ConfigWriteError, type LockTimeout } from "./Errors.js"
 import * as files from "./internal/files.js"
 import { refuseProtoKeys } from "./internal/records.js"
-import * as Settings from "./Settings.js"
 
 export const StorageKind = Schema.Literal("file", "keyring", "memory")
 export type StorageKind = typeof StorageKind.Type
@@ -139,56 +138,53 @@ export const decode = (file: string, text: string): Either.Either<ConfigFile, Co
 
 const encode = (config: ConfigFile): string => JSON.stringify(config, null, 2) + "\n"
 
-/** Where the config lives: `$PREFIX_CONFIG_DIR`, else `$XDG_CONFIG_HOME/<name>`, else `~/.config/<name>`. */
-export const resolveDirectory = Effect.gen(function*() {
-  const brand = yield* Brand
-  const env = yield* Settings.read
-  if (Option.isSome(env.configDir)) return path.resolve(env.configDir.value)
-  if (Option.isSome(env.xdgConfigHome)) return path.resolve(env.xdgConfigHome.value, brand.configDirName)
-  const home = Option.getOrElse(env.home, () => "")
-  if (home === "") return path.join(os.homedir(), ".config", brand.configDirName)
-  return path.join(home, ".config", brand.configDirName)
-})
+export const CONFIG_FILE_NAME = ConfigLocation.CONFIG_FILE_NAME
 
-export const CONFIG_FILE_NAME = "config.json"
-
-/** The profiles file in the brand's config directory. */
-export const layerFile: Layer.Layer<ConfigStore, never, Brand> = Layer.effect(
-  ConfigStore,
-  Effect.gen(function*() {
-    const brand = yield* Brand
-    const directory = yield* resolveDirectory
-    const file = path.join(directory, CONFIG_FILE_NAME)
-    const read = files.readText(file).pipe(
-      Effect.flatMap(Option.match({
-        onNone: () => Effect.succeed(empty(brand)),
-        onSome: (text) => Either.match(decode(file, text), { onLeft: Effect.fail, onRight: Effect.succeed })
-      }))
-    )
-    return ConfigStore.of({
-      location: file,
-      directory,
-      read,
-      modify: (f) =>
-        files.withLock(
-          file,
-          Effect.gen(function*() {
-            // Read under the lock: a file we cannot decode fails here, before anything is written.
-            const current = yield* read
-            const [result, next] = yield* f(current)
-            if (next !== current) yield* files.writeAtomic(file, encode(next))
-            return result
-          })
-        ),
-      // The name becomes a file name in the config directory (`session-<secretId>`, and the
-      // secretId comes from the file): a name that could point elsewhere is refused.
-      withLock: (name, use) =>
-        /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)
-          ? files.withLock(path.join(directory, name), use)
-          : Effect.fail(new ConfigWriteError({ path: directory, reason: "invalid lock name (letters, digits, '.', '_' and '-' only)" }))
+/**
+ * The profiles file at `path`; the secrets file and the lock files go in its directory. The CLI
+ * wiring decides the path from the Brand and the environment (`Layers.locateConfigFile`).
+ *
+ * ```ts
+ * ConfigStore.layerFile({ path: "/home/u/.inf/config.json" })
+ * ```
+ */
+export const layerFile = (options: { readonly path: string }): Layer.Layer<ConfigStore, never, Brand> =>
+  Layer.effect(
+    ConfigStore,
+    Effect.gen(function*() {
+      const brand = yield* Brand
+      const file = path.resolve(options.path)
+      const directory = path.dirname(file)
+      const read = files.readText(file).pipe(
+        Effect.flatMap(Option.match({
+          onNone: () => Effect.succeed(empty(brand)),
+          onSome: (text) => Either.match(decode(file, text), { onLeft: Effect.fail, onRight: Effect.succeed })
+        }))
+      )
+      return ConfigStore.of({
+        location: file,
+        directory,
+        read,
+        modify: (f) =>
+          files.withLock(
+            file,
+            Effect.gen(function*() {
+              // Read under the lock: a file we cannot decode fails here, before anything is written.
+              const current = yield* read
+              const [result, next] = yield* f(current)
+              if (next !== current) yield* files.writeAtomic(file, encode(next))
+              return result
+            })
+          ),
+        // The name becomes a file name in the config directory (`session-<secretId>`, and the
+        // secretId comes from the file): a name that could point elsewhere is refused.
+        withLock: (name, use) =>
+          /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)
+            ? files.withLock(path.join(directory, name), use)
+            : Effect.fail(new ConfigWriteError({ path: directory, reason: "invalid lock name (letters, digits, '.', '_' and '-' only)" }))
+      })
     })
-  })
-)
+  )
 
 /** An in-memory store, for tests; `initial` seeds it. */
 export const makeMemory = (initial: ConfigFile) =>

@@ -108,7 +108,7 @@ const currentApiUrl = (
   const allowHttp = allowsHttp(config, environment)
   return Option.match(env.apiUrl, {
     onSome: (url) =>
-      Urls.checkTransport(url, { what: Settings.variableNames(brand.envPrefix).apiUrl, allowHttp, usage: true }),
+      Urls.checkTransport(url, { what: Settings.sourceNames(brand).apiUrl, allowHttp, usage: true }),
     onNone: () =>
       Urls.checkTransport(environmentApiUrl(brand, config, environment), {
         what: `the API URL of environment ${environment}`,
@@ -135,7 +135,7 @@ export const plan = (input: {
   readonly config: ConfigFile
 }): Either.Either<Plan, NotAuthenticated | InvalidInput | UsageError> => {
   const { brand, config, env, flags } = input
-  const vars = Settings.variableNames(brand.envPrefix)
+  const vars = Settings.sourceNames(brand)
 
   const projectFor = (profile: Option.Option<Profile>): Option.Option<ProjectChoice> =>
     Option.match(flags.project, {
@@ -258,10 +258,10 @@ export const resolve = Effect.fn("Credentials.resolve")(function*(flags: Flags) 
   const config = yield* (yield* ConfigStore).read
   const decided = yield* plan({ brand, flags, env, config })
   if (decided._tag === "FromEnv") {
-    const vars = Settings.variableNames(brand.envPrefix)
+    const vars = Settings.sourceNames(brand)
     if (Option.isSome(decided.shadowed)) {
       yield* Notice.notify(
-        Notice.Notice.EnvShadowsProfile({ variable: vars.apiKey, profile: decided.shadowed.value, useProfileVariable: vars.useProfile })
+        Notice.Notice.EnvShadowsProfile({ variable: vars.apiKey, profile: decided.shadowed.value, useProfileVariable: Settings.variableNames(brand).useProfile })
       )
     }
     return {
@@ -317,8 +317,9 @@ export const requireProfile = (resolved: Resolved) =>
   Effect.gen(function*() {
     if (Option.isSome(resolved.profile)) return resolved.profile.value
     const brand = yield* Brand
-    const vars = Settings.variableNames(brand.envPrefix)
+    const vars = Settings.sourceNames(brand)
+    const projectId = Settings.variableNames(brand).projectId
     return yield* new InvalidInput({
-      reason: `the credential comes from ${vars.apiKey}, which has no stored profile to change; set ${vars.projectId} for the project`
+      reason: `the credential comes from ${vars.apiKey}, which has no stored profile to change${projectId === undefined ? "" : `; set ${projectId} for the project`}`
     })
   })

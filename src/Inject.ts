@@ -140,15 +140,17 @@ export const inject = Effect.fn("Inject.inject")(function*(flags: Credentials.Fl
     })
   }
   const resolved = yield* Credentials.resolve(flags)
-  const names = Settings.variableNames(brand.envPrefix)
+  const names = Settings.variableNames(brand)
   const project = Option.getOrNull(Option.map(resolved.project, (p) => p.id))
-  const values: ReadonlyArray<readonly [string, string]> = [
+  const candidates: ReadonlyArray<readonly [string | undefined, string]> = [
     // The one place this value leaves the secret store for a file: the user asked for it.
     [names.apiKey, Redacted.value(resolved.credential.token)],
     [names.apiUrl, resolved.credential.apiUrl],
     // An empty value reads as unset, so a project left from before cannot linger.
     [names.projectId, project ?? ""]
   ]
+  // A variable the brand leaves out is one its tools do not read: it is not written.
+  const values = candidates.flatMap(([name, value]) => name === undefined ? [] : [[name, value] as const])
   const target = yield* targetOf(file)
   return yield* files.withLock(
     target,

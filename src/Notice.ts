@@ -21,11 +21,11 @@ export type Notice = Data.TaggedEnum<{
   /** Several teams, nobody to ask: the first was taken. `choices` are the slugs, in order. */
   TeamChosen: { readonly team: Team; readonly of: number; readonly choices: ReadonlyArray<string> }
   /** The OS keyring refused or timed out; the secret goes to the 0600 `file` instead. */
-  KeyringFallback: { readonly reason: string; readonly file: string; readonly disableVariable: string }
+  KeyringFallback: { readonly reason: string; readonly file: string; readonly disableVariable: string | undefined }
   /** Plaintext storage chosen without trying the keyring: by the caller's option, or by `variable`=0. */
-  PlaintextChosen: { readonly file: string; readonly by: "option" | "variable"; readonly variable: string }
+  PlaintextChosen: { readonly file: string; readonly by: "option" | "variable"; readonly variable: string | undefined }
   /** `variable` (an API key) wins over the stored `profile`; `useProfileVariable`=1 would use the profile. */
-  EnvShadowsProfile: { readonly variable: string; readonly profile: string; readonly useProfileVariable: string }
+  EnvShadowsProfile: { readonly variable: string; readonly profile: string; readonly useProfileVariable: string | undefined }
 }>
 
 export const Notice = Data.taggedEnum<Notice>()

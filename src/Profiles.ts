@@ -19,10 +19,10 @@ import { SecretStore, secretsOf, type StorageKind } from "./SecretStore.js"
 import * as Session from "./Session.js"
 import * as Settings from "./Settings.js"
 
-/** `lk_****3f9a`: the brand prefix (when the key has it) and the last four characters. */
-export const maskKey = (key: Redacted.Redacted, prefix: string): string => {
+/** `lk_****3f9a`: the brand prefix (when it has one and the key starts with it) and the last four characters; `****3f9a` without. */
+export const maskKey = (key: Redacted.Redacted, prefix: string | undefined): string => {
   const value = Redacted.value(key)
-  const head = value.startsWith(prefix) ? prefix : ""
+  const head = prefix !== undefined && value.startsWith(prefix) ? prefix : ""
   const tail = value.length - head.length >= 12 ? value.slice(-4) : ""
   return `${head}****${tail}`
 }
@@ -195,7 +195,7 @@ export const logout = Effect.fn("Profiles.logout")(function*(name: Option.Option
       ] as const
     })
   )
-  const vars = Settings.variableNames(brand.envPrefix)
+  const vars = Settings.sourceNames(brand)
   return {
     ...result,
     revocationFailed,

@@ -152,7 +152,7 @@ export const makeKeyringBackend = (keyring: typeof Keyring.Service): Backend => 
 }
 
 /** Route to the backend a profile recorded; `store` prefers the keyring and announces any fallback. */
-export const make = (backends: { readonly file: Backend; readonly keyring: Backend; readonly keyringEnabled: boolean; readonly disableVariable: string }) => {
+export const make = (backends: { readonly file: Backend; readonly keyring: Backend; readonly keyringEnabled: boolean; readonly disableVariable: string | undefined }) => {
   const backend = (storage: StorageKind): Backend => (storage === "keyring" ? backends.keyring : backends.file)
   return SecretStore.of({
     store: (ref, value, options) =>
@@ -197,7 +197,7 @@ export const layer: Layer.Layer<SecretStore, never, ConfigStore.ConfigStore | Ke
       file: makeFileBackend(config.directory),
       keyring: makeKeyringBackend(keyring),
       keyringEnabled: env.keyring,
-      disableVariable: Settings.variableNames(brand.envPrefix).keyring
+      disableVariable: Settings.variableNames(brand).keyring
     })
   })
 )

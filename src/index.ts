@@ -17,6 +17,7 @@
  */
 // Runtime wiring and identity
 export * as Brand from "./Brand.js"
+export * as ConfigLocation from "./ConfigLocation.js"
 export * as Layers from "./Layers.js"
 export * as Settings from "./Settings.js"
 // Services (each with its live and test layers)

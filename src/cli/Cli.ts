@@ -113,7 +113,7 @@ export const run = (argv: ReadonlyArray<string>) =>
     const root = makeRoot(brand.name)
     const tree = Help.tree(root)
     const globalOptions = Help.options(globals)
-    const ctx: Help.Context = { name: brand.name, version: brand.version, envPrefix: brand.envPrefix, globals: globalOptions }
+    const ctx: Help.Context = { name: brand.name, version: brand.version, env: brand.env, globals: globalOptions }
     const verbose = argv.includes("-v") || argv.includes("--verbose")
     const line = CommandLine.resolve(tree, globalOptions, argv)
     const execute: Effect.Effect<number, unknown, Requirements> = Effect.gen(function*() {

@@ -21,7 +21,7 @@ import type * as Span from "@effect/cli/HelpDoc/Span"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { variableNames } from "../Settings.js"
+import type { EnvNames, EnvVariable } from "../Brand.js"
 
 /** An example: the arguments after the command path, and optionally what it does. */
 export interface Example {
@@ -30,7 +30,7 @@ export interface Example {
 }
 
 /** Environment variables a verb reads: the Brand's (by key, so an embedder's prefix applies) or `CI`. */
-export type EnvKey = keyof ReturnType<typeof variableNames> | "ci"
+export type EnvKey = EnvVariable | "ci"
 
 export interface Meta {
   readonly examples?: ReadonlyArray<Example>
@@ -61,7 +61,8 @@ const ENV_MEANING: Record<EnvKey, string> = {
   ci: "set: never prompt"
 }
 
-export const envName = (prefix: string, key: EnvKey): string => key === "ci" ? "CI" : variableNames(prefix)[key]
+/** The variable's name under the brand; `undefined` for one the brand leaves out (its help lists it not). */
+export const envName = (names: EnvNames, key: EnvKey): string | undefined => key === "ci" ? "CI" : names[key]
 
 // ---------------------------------------------------------------------------------------------
 // The command tree, read from the descriptor
@@ -323,7 +324,8 @@ export interface Context {
   /** The executable's name: the first word of every path. */
   readonly name: string
   readonly version: string
-  readonly envPrefix: string
+  /** The Brand's variable names. */
+  readonly env: EnvNames
   /** The options every verb takes (`--profile`, `-o`, …), shown once as GLOBAL OPTIONS. */
   readonly globals: ReadonlyArray<OptionDoc>
 }
@@ -362,9 +364,11 @@ export const render = (path: ReadonlyArray<Node>, ctx: Context, s: Style): strin
   if (own.length > 0) sections.push([heading("OPTIONS"), ...columns(own.map(optionRow), s.width)])
   const globalRows = takesGlobals ? ctx.globals.map(optionRow) : []
   sections.push([heading(takesGlobals ? "GLOBAL OPTIONS" : "OPTIONS"), ...columns([...globalRows, ...builtIns(isRoot)], s.width)])
-  if (node.meta.env && node.meta.env.length > 0) {
-    sections.push([heading("ENVIRONMENT"), ...columns(node.meta.env.map((k) => [envName(ctx.envPrefix, k), ENV_MEANING[k]]), s.width)])
-  }
+  const envRows = (node.meta.env ?? []).flatMap((k) => {
+    const name = envName(ctx.env, k)
+    return name === undefined ? [] : [[name, ENV_MEANING[k]] as const]
+  })
+  if (envRows.length > 0) sections.push([heading("ENVIRONMENT"), ...columns(envRows, s.width)])
   if (node.meta.examples && node.meta.examples.length > 0) {
     const lines: Array<string> = []
     for (const e of node.meta.examples) {

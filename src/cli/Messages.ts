@@ -143,11 +143,11 @@ export const make = (n: Names): MessagesShape => {
       TeamChosen: ({ choices, of, team }) =>
         `Using team ${team.name} (${team.slug}), the first of ${of}; pass ${n.teamFlag} to choose another (${choices.join(", ")})`,
       KeyringFallback: ({ disableVariable, file, reason }) =>
-        `${n.cli}: the OS keyring is not available (${reason}); storing the credential in plaintext in ${file} instead (${n.insecureStorageFlag} or ${disableVariable}=0 skips the keyring)`,
+        `${n.cli}: the OS keyring is not available (${reason}); storing the credential in plaintext in ${file} instead (${n.insecureStorageFlag}${disableVariable === undefined ? "" : ` or ${disableVariable}=0`} skips the keyring)`,
       PlaintextChosen: ({ by, file, variable }) =>
-        `${n.cli}: storing the credential in plaintext (mode 0600) in ${file} (${by === "option" ? n.insecureStorageFlag : `${variable}=0`})`,
+        `${n.cli}: storing the credential in plaintext (mode 0600) in ${file} (${by === "option" || variable === undefined ? n.insecureStorageFlag : `${variable}=0`})`,
       EnvShadowsProfile: ({ profile, useProfileVariable, variable }) =>
-        `${n.cli}: using ${variable} instead of profile ${profile} (set ${useProfileVariable}=1 to use the profile)`
+        `${n.cli}: using ${variable} instead of profile ${profile}${useProfileVariable === undefined ? "" : ` (set ${useProfileVariable}=1 to use the profile)`}`
     })
 
   return { names: n, notice, error }

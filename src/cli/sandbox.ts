@@ -87,7 +87,7 @@ export const sandbox = Command.make(
           // With --port 0 the provider takes a free port too.
           issuerPort: options.port === 0 ? 0 : options.issuerPort,
           // latchkey's prefix for the built-in fixtures; a fixtures file's keys are its own.
-          keyPrefix: Option.isNone(options.fixtures) && Option.isNone(options.keyPrefix) ? Option.some(defaults.keyPrefix) : options.keyPrefix
+          keyPrefix: Option.isNone(options.fixtures) && Option.isNone(options.keyPrefix) ? Option.fromNullable(defaults.keyPrefix) : options.keyPrefix
         })
       ),
       Effect.mapError((e) => new InvalidInput({ reason: e.message }))

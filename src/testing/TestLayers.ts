@@ -12,12 +12,14 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as path from "node:path"
 import * as Brand from "../Brand.js"
 import * as Browser from "../Browser.js"
 import { run } from "../cli/Cli.js"
 import * as ConfigStore from "../ConfigStore.js"
 import * as HttpTransport from "../HttpTransport.js"
 import * as Keyring from "../Keyring.js"
+import * as Layers from "../Layers.js"
 import * as Messages from "../cli/Messages.js"
 import * as Notice from "../Notice.js"
 import * as OAuthClient from "../OAuthClient.js"
@@ -33,11 +35,16 @@ export interface Options {
   readonly config?: ConfigStore.ConfigFile
   /** Use the real file stores in this directory instead of memory. */
   readonly configDir?: string
+  /**
+   * Use the real file stores where the live wiring puts them: the Brand's config location on this
+   * platform, under the `HOME` (and other variables) of `env`.
+   */
+  readonly locate?: boolean
   readonly tty?: boolean
   readonly stdin?: string
   readonly prompts?: ReadonlyArray<string>
   readonly http?: Layer.Layer<HttpClient.HttpClient>
-  readonly brand?: Partial<Brand.BrandShape>
+  readonly brand?: Brand.MakeOptions
   /** The OS keyring behind the file-backed stores (default: an unavailable one). */
   readonly keyring?: typeof Keyring.Keyring.Service
   /**
@@ -71,15 +78,20 @@ export const make = (options: Options = {}) =>
     const prompts = yield* Prompt.makeScripted(options.prompts ?? [])
     const browser = yield* Browser.makeRecording
     const brandShape = Brand.make({ version: "0.0.0-test", ...options.brand })
-    const env = { ...options.env, ...(options.configDir ? { [`${brandShape.envPrefix}CONFIG_DIR`]: options.configDir } : {}) }
+    const env = { ...options.env }
     const provider = Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
     const brand = Brand.layer(brandShape)
     // Built once, so every `provide` below sees the same in-memory state.
     const memoryConfig = yield* ConfigStore.makeMemory(options.config ?? ConfigStore.empty(brandShape))
-    const stores = options.configDir
+    const fileStore = options.configDir
+      ? ConfigStore.layerFile({ path: path.join(options.configDir, ConfigStore.CONFIG_FILE_NAME) })
+      : options.locate
+      ? Layers.layerConfigFile
+      : undefined
+    const stores = fileStore
       ? Layer.merge(
-        ConfigStore.layerFile,
-        SecretStore.layer.pipe(Layer.provide(ConfigStore.layerFile), Layer.provide(Layer.succeed(Keyring.Keyring, options.keyring ?? Keyring.unavailable("no keyring in this test"))))
+        fileStore,
+        SecretStore.layer.pipe(Layer.provide(fileStore), Layer.provide(Layer.succeed(Keyring.Keyring, options.keyring ?? Keyring.unavailable("no keyring in this test"))))
       )
       : Layer.merge(Layer.succeed(ConfigStore.ConfigStore, memoryConfig), Layer.succeed(SecretStore.SecretStore, secrets.store))
     const layer = Layer.mergeAll(

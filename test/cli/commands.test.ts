@@ -1,9 +1,13 @@
 /** Every verb, run in-process through the real Command tree with a recording console. */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import { existsSync, readFileSync } from "node:fs"
+import * as path from "node:path"
+import * as ConfigLocation from "../../src/ConfigLocation.js"
 import * as Sandbox from "../../src/sandbox/Sandbox.js"
 import * as Drive from "../support/Drive.js"
 import * as FakePlatform from "../support/FakePlatform.js"
+import * as TempDir from "../support/TempDir.js"
 import * as TestLayers from "../support/TestLayers.js"
 import { ALICE_ACME, ALICE_ALL, BOB, LATCHKEY_SANDBOX } from "../support/SandboxKeys.js"
 
@@ -371,5 +375,96 @@ describe("an embedder's brand", () => {
       assert.strictEqual(yield* u.cli("auth", "status", "-o", "json"), 0)
       const status = JSON.parse(u.recorded.stdout.join("\n"))
       assert.deepStrictEqual([status.source, status.user.email], ["INF_API_KEY", "alice@example.com"])
+    }))
+  /** llamactl's names: mixed prefixes, no profile, config-directory or keyring variable. */
+  const llamactl = (config?: ConfigLocation.ConfigLocation) => ({
+    name: "llamactl",
+    keyPrefix: undefined,
+    env: {
+      apiKey: "LLAMA_CLOUD_API_KEY",
+      projectId: "LLAMA_AGENTS_PROJECT_ID",
+      apiUrl: "LLAMA_CLOUD_BASE_URL",
+      useProfile: "LLAMA_CLOUD_USE_PROFILE",
+      profile: undefined,
+      configDir: undefined,
+      keyring: undefined
+    },
+    ...(config ? { config } : {})
+  })
+
+  it.effect("help lists the brand's own variables and none it leaves out", () =>
+    Effect.gen(function*() {
+      const t = yield* TestLayers.make({ brand: llamactl() })
+      assert.strictEqual(yield* t.cli("auth", "status", "--help"), 0)
+      const help = t.recorded.stdout.join("\n")
+      for (const name of ["LLAMA_CLOUD_API_KEY", "LLAMA_AGENTS_PROJECT_ID", "LLAMA_CLOUD_BASE_URL", "LLAMA_CLOUD_USE_PROFILE"]) {
+        assert.include(help, name)
+      }
+      assert.notInclude(help, "LATCHKEY")
+      assert.notMatch(help, /PROFILE\s+profile to use/)
+      assert.notMatch(help, /config directory/)
+      assert.strictEqual(yield* t.cli("--help"), 0)
+      const root = t.recorded.stdout.join("\n")
+      assert.include(root, "LLAMA_CLOUD_API_KEY")
+      assert.notMatch(root, /KEYRING|CONFIG_DIR|LATCHKEY/)
+    }))
+
+  it.scoped("messages name the brand's variables; a hint about a left-out variable is not given", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
+      const home = yield* TempDir.make
+      const t = yield* TestLayers.make({
+        brand: llamactl(ConfigLocation.homeFile(".llamactl/config.json")),
+        locate: true,
+        env: { HOME: home, LLAMA_CLOUD_BASE_URL: sandbox.apiUrl, LATCHKEY_PROFILE: "nobody", LATCHKEY_API_KEY: BOB }
+      })
+      const err = () => t.recorded.stderr.join("\n")
+      // LATCHKEY_* means nothing here, and no key prefix is checked before the platform is asked.
+      assert.strictEqual(yield* t.cli("auth", "status"), 1)
+      assert.include(err(), "not logged in")
+      assert.strictEqual(yield* t.cli("auth", "set-key", BOB, "--profile", "bob"), 0)
+      // No keyring in this test: the fallback is announced without a variable the brand has not got.
+      assert.include(err(), "(--insecure-storage skips the keyring)")
+      assert.isTrue(existsSync(path.join(home, ".llamactl", "config.json")))
+      assert.isTrue(existsSync(path.join(home, ".llamactl", "secrets.json")), "the secrets file sits beside the config file")
+
+      const withKey = { HOME: home, LLAMA_CLOUD_BASE_URL: sandbox.apiUrl, LLAMA_CLOUD_API_KEY: ALICE_ACME }
+      const u = yield* TestLayers.make({ brand: llamactl(ConfigLocation.homeFile(".llamactl/config.json")), locate: true, env: withKey })
+      const uErr = () => u.recorded.stderr.join("\n")
+      assert.strictEqual(yield* u.cli("auth", "status", "-o", "json"), 0)
+      assert.include(uErr(), "llamactl: using LLAMA_CLOUD_API_KEY instead of profile bob (set LLAMA_CLOUD_USE_PROFILE=1 to use the profile)")
+      assert.strictEqual(JSON.parse(u.recorded.stdout.join("\n")).source, "LLAMA_CLOUD_API_KEY")
+      assert.notStrictEqual(yield* u.cli("projects", "use", "prj_acme_web"), 0)
+      assert.include(uErr(), "the credential comes from LLAMA_CLOUD_API_KEY, which has no stored profile to change; set LLAMA_AGENTS_PROJECT_ID for the project")
+
+      const bad = yield* TestLayers.make({ brand: llamactl(), env: { LLAMA_CLOUD_API_KEY: ALICE_ACME, LLAMA_CLOUD_BASE_URL: "ftp://api.example" } })
+      assert.strictEqual(yield* bad.cli("auth", "status"), 2)
+      assert.include(bad.recorded.stderr.join("\n"), "LLAMA_CLOUD_BASE_URL \"ftp://api.example\"")
+
+      // inf leaves out the profile variables: the shadowing warning offers no variable to set.
+      const inf = { name: "inf", envPrefix: "INF_", env: { profile: undefined, useProfile: undefined }, config: ConfigLocation.homeFile(".llamactl/config.json") }
+      const v = yield* TestLayers.make({ brand: inf, locate: true, env: { HOME: home, INF_API_URL: sandbox.apiUrl, INF_API_KEY: ALICE_ACME, INF_USE_PROFILE: "1" } })
+      assert.strictEqual(yield* v.cli("auth", "status", "-o", "json"), 0)
+      assert.strictEqual(JSON.parse(v.recorded.stdout.join("\n")).source, "INF_API_KEY", "INF_USE_PROFILE is not read")
+      assert.include(v.recorded.stderr.map((l) => l.trim()), "inf: using INF_API_KEY instead of profile bob")
+    }))
+
+  it.scoped("auth inject writes the brand's names and none it leaves out", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* Sandbox.make(LATCHKEY_SANDBOX)
+      const dir = yield* TempDir.make
+      const file = path.join(dir, ".env")
+      const brand = { ...llamactl(), env: { ...llamactl().env, projectId: undefined } }
+      const t = yield* TestLayers.make({ brand, env: { LLAMA_CLOUD_BASE_URL: sandbox.apiUrl, LLAMA_CLOUD_API_KEY: ALICE_ACME } })
+      assert.strictEqual(yield* t.cli("auth", "inject", "--env-file", file), 0, t.recorded.stderr.join("\n"))
+      const written = readFileSync(file, "utf8")
+      assert.match(written, /^LLAMA_CLOUD_API_KEY=/m)
+      assert.match(written, /^LLAMA_CLOUD_BASE_URL=/m)
+      assert.notMatch(written, /PROJECT_ID|LATCHKEY/)
+      // A brand without a project variable is not told to set one.
+      assert.notStrictEqual(yield* t.cli("projects", "use", "prj_acme_web"), 0)
+      const err = t.recorded.stderr.join("\n")
+      assert.include(err, "the credential comes from LLAMA_CLOUD_API_KEY, which has no stored profile to change")
+      assert.notInclude(err, "set ")
     }))
 })

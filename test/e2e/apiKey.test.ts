@@ -158,6 +158,15 @@ describe("API-key flow, end to end", () => {
     assert.isTrue(fs.existsSync(path.join(home, ".config", "latchkey", "config.json")))
   })
 
+  it("a relative XDG_CONFIG_HOME is ignored, as the XDG spec says: ~/.config/latchkey", async () => {
+    const home = Subprocess.tempDir()
+    const env = Subprocess.baseEnv({ HOME: home, XDG_CONFIG_HOME: "rel", LATCHKEY_API_URL: sandbox.apiUrl })
+    const r = await Subprocess.run(["auth", "set-key", ALICE_ACME], { env, shell: `cd '${home}'` })
+    assert.strictEqual(r.code, 0, r.stderr)
+    assert.isTrue(fs.existsSync(path.join(home, ".config", "latchkey", "config.json")))
+    assert.isFalse(fs.existsSync(path.join(home, "rel")))
+  })
+
   it("usage errors exit 2; --help and --version exit 0", async () => {
     const { cli } = user()
     assert.strictEqual((await cli("auth", "token")).code, 2)

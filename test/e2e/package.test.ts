@@ -33,10 +33,10 @@ const exec = (command: string, args: ReadonlyArray<string>, options: { cwd: stri
 /** The embedder's whole CLI: their brand, latchkey's live layers and command kit. */
 const ACME_SOURCE = `import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Effect from "effect/Effect"
-import { Brand, Layers } from "latchkey"
+import { Brand, ConfigLocation, Layers } from "latchkey"
 import { run } from "latchkey/cli"
 
-const brand = Brand.make({ name: "acme", version: "1.2.3", envPrefix: "ACME_", configDirName: "acme", keyringService: "acme" })
+const brand = Brand.make({ name: "acme", version: "1.2.3", envPrefix: "ACME_", config: ConfigLocation.osConfigDir("acme"), keyringService: "acme" })
 
 NodeRuntime.runMain(run(process.argv.slice(2)).pipe(Effect.provide(Layers.layerLive(brand))), {
   disableErrorReporting: true,

@@ -157,23 +157,3 @@ describe("files.withLock", () => {
       assert.isTrue(yield* Effect.promise(() => fs.access(`${file}.lock`).then(() => true, () => false)))
     }))
 })
-
-describe("ConfigStore.resolveDirectory", () => {
-  it.effect("LATCHKEY_CONFIG_DIR, else $XDG_CONFIG_HOME/latchkey, else ~/.config/latchkey", () =>
-    Effect.gen(function*() {
-      const at = (env: Record<string, string>) =>
-        Effect.flatMap(TestLayers.make({ env }), (t) => t.provide(ConfigStore.resolveDirectory))
-      assert.strictEqual(yield* at({ LATCHKEY_CONFIG_DIR: "/x/cfg", XDG_CONFIG_HOME: "/xdg", HOME: "/home/u" }), "/x/cfg")
-      assert.strictEqual(yield* at({ XDG_CONFIG_HOME: "/xdg", HOME: "/home/u" }), "/xdg/latchkey")
-      assert.strictEqual(yield* at({ HOME: "/home/u" }), "/home/u/.config/latchkey")
-    }))
-
-  it.effect("an embedder's brand changes the directory name", () =>
-    Effect.gen(function*() {
-      const t = yield* TestLayers.make({ env: { HOME: "/home/u", INF_CONFIG_DIR: "/ignored" }, brand: { configDirName: "inf", envPrefix: "INF_" } })
-      // INF_CONFIG_DIR is the embedder's override variable.
-      assert.strictEqual(yield* t.provide(ConfigStore.resolveDirectory), "/ignored")
-      const u = yield* TestLayers.make({ env: { HOME: "/home/u" }, brand: { configDirName: "inf", envPrefix: "INF_" } })
-      assert.strictEqual(yield* u.provide(ConfigStore.resolveDirectory), "/home/u/.config/inf")
-    }))
-})

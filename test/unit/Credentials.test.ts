@@ -20,6 +20,7 @@ const env = (overrides: Partial<EnvSettings> = {}): EnvSettings => ({
   configDir: Option.none(),
   xdgConfigHome: Option.none(),
   home: Option.none(),
+  appData: Option.none(),
   ci: false,
   keyring: true,
   ...overrides
