@@ -44,15 +44,7 @@ export interface InjectResult {
 /** A `.env` is small; anything bigger is not one. */
 const MAX_BYTES = 1024 * 1024
 
-const errnoCode = (e: unknown): string | undefined =>
-  typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : undefined
-
-const reasonOf = (e: unknown): string => {
-  const code = errnoCode(e)
-  if (code === "EACCES" || code === "EPERM") return "permission denied"
-  if (code === "ENOENT") return "no such file or directory"
-  return e instanceof Error ? e.message : String(e)
-}
+const { describe: reasonOf, errnoCode } = files
 
 const myUid = (): number | undefined => (typeof process.getuid === "function" ? process.getuid() : undefined)
 

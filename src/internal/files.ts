@@ -81,12 +81,15 @@ export const WATCH_MILLIS = 7_000
 /** A temp file of a writer still running is removed only when older than this (its pid was reused). */
 export const TEMP_MAX_AGE_MILLIS = 10 * 60_000
 
-const errnoCode = (e: unknown): string | undefined =>
+/** The `code` of a Node system error (`ENOENT`, `EACCES`, …). */
+export const errnoCode = (e: unknown): string | undefined =>
   typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : undefined
 
-const describe = (e: unknown): string => {
+/** A file-system failure in words, for one-line messages. */
+export const describe = (e: unknown): string => {
   const code = errnoCode(e)
   if (code === "EACCES" || code === "EPERM") return "permission denied"
+  if (code === "ENOENT") return "no such file or directory"
   if (code === "EISDIR") return "is a directory"
   if (code === "ENOSPC") return "no space left on device"
   if (code === "ENOTDIR") return "a parent is not a directory"
