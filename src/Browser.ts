@@ -36,6 +36,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import { spawn as nodeSpawn } from "node:child_process"
 import { isClean } from "./internal/text.js"
+import { isLoopback } from "./Urls.js"
 
 /** What asking for a URL to be opened came to. */
 export type OpenResult = Data.TaggedEnum<{
@@ -59,9 +60,6 @@ export const MAX_URL = 2048
 
 /** How long to wait for an opener's exit status before taking "still running" as success. */
 export const EXIT_WAIT = Duration.seconds(2)
-
-const isLoopback = (hostname: string) =>
-  hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
 
 /**
  * The URL as it may be opened, or why not. Pure: the same rule decides what the live opener

@@ -238,15 +238,6 @@ const refusalText = (body: string): string | undefined => {
   return text === "" ? undefined : text
 }
 
-const parseJson = (text: string): Either.Either<unknown, void> => {
-  try {
-    return Either.right(JSON.parse(text))
-  } catch {
-    // Not JSON, or nested too deep for the parser (RangeError): unreadable either way.
-    return Either.left(undefined)
-  }
-}
-
 export const make = Effect.gen(function*() {
   const brand = yield* Brand
   const client = yield* HttpClient.HttpClient
@@ -264,8 +255,8 @@ export const make = Effect.gen(function*() {
   /** Decode a 2xx body as `schema`; what is wrong is named without quoting any value. */
   const decodeAnswer = <A, I>(url: string, status: number, text: string, schema: Schema.Schema<A, I>): Either.Either<A, ProtocolError> => {
     const invalid = (description: string) => new ProtocolError({ url, status, error: undefined, description })
-    const json = parseJson(text)
-    if (Either.isLeft(json)) return Either.left(invalid("the body is not JSON"))
+    const json = http.parseJson(text)
+    if (Either.isLeft(json)) return Either.left(invalid(json.left))
     return Schema.decodeUnknownEither(schema)(json.right, { errors: "first", onExcessProperty: "ignore" }).pipe(
       Either.mapLeft((e) => invalid(describeParseError(schema as Schema.Schema.AnyNoContext, e)))
     )
@@ -273,7 +264,7 @@ export const make = Effect.gen(function*() {
 
   /** The body as an OAuth error response (RFC 6749 §5.2), if it is one with a non-empty `error`. */
   const oauthError = (url: string, status: number, text: string): ProtocolError | undefined => {
-    const json = parseJson(text)
+    const json = http.parseJson(text)
     if (Either.isLeft(json)) return undefined
     const decoded = Schema.decodeUnknownEither(ErrorResponse)(json.right)
     if (Either.isLeft(decoded) || decoded.right.error === "") return undefined
